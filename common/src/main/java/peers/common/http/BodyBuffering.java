@@ -1,0 +1,62 @@
+package peers.common.http;
+
+import io.quarkus.runtime.StartupEvent;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.util.List;
+import peers.common.problems.ProblemException;
+import peers.common.problems.ProblemType;
+import peers.common.problems.Problems;
+
+/**
+ * Reads request bodies fully, up to the configured bound, before the REST layer sees them: the
+ * signature filter needs the exact bytes for {@code Content-Digest}, and an oversize body is
+ * refused with a 413 problem before anything is parsed. Failures raised below the REST layer
+ * (size, malformed HTTP) are answered as problem+json too.
+ */
+@ApplicationScoped
+public class BodyBuffering {
+
+    private final HttpLimitsConfig config;
+
+    public BodyBuffering(HttpLimitsConfig config) {
+        this.config = config;
+    }
+
+    void install(@Observes Router router) {
+        List<String> streaming = config.streamingPaths().orElse(List.of());
+        BodyHandler body = BodyHandler.create(false).setBodyLimit(config.maxBodyBytes()).setHandleFileUploads(false);
+        router.route().order(-100).handler(rc -> {
+            String path = rc.normalizedPath();
+            for (String prefix : streaming) {
+                if (path.startsWith(prefix)) {
+                    rc.next();
+                    return;
+                }
+            }
+            body.handle(rc);
+        }).failureHandler(this::failure);
+    }
+
+    private void failure(RoutingContext rc) {
+        int status = rc.statusCode();
+        ProblemException p = status == 413
+                ? new ProblemException(ProblemType.BODY_TOO_LARGE, "the body exceeds " + config.maxBodyBytes() + " bytes; send a smaller body")
+                        .with("limit", "http.max-body-bytes").with("maxBytes", config.maxBodyBytes())
+                : status == 400
+                        ? new ProblemException(ProblemType.MALFORMED_REQUEST, "the HTTP request could not be read")
+                        : null;
+        if (p == null) {
+            rc.next();
+            return;
+        }
+        Problems.end(rc.response(), p, rc.normalizedPath());
+    }
+
+    void onStart(@Observes StartupEvent ev) {
+        // Eagerly created so the router observer above is registered at boot.
+    }
+}

@@ -1,0 +1,34 @@
+-- Tables that every service keeps in its own schema, owned by the `common` library.
+-- A repeatable migration of idempotent statements: it runs after the service's own versioned
+-- migrations and again whenever this file changes, so additions must stay idempotent
+-- (CREATE ... IF NOT EXISTS, ADD COLUMN IF NOT EXISTS).
+
+-- RFC 9421 nonces, remembered while a signature carrying them could still be accepted.
+CREATE TABLE IF NOT EXISTS peers_nonces (
+    key_id     text        NOT NULL,
+    nonce      text        NOT NULL,
+    expires_at timestamptz NOT NULL,
+    PRIMARY KEY (key_id, nonce)
+);
+CREATE INDEX IF NOT EXISTS peers_nonces_expiry ON peers_nonces (expires_at);
+
+-- Transactional outbox: written in the same transaction as the change it describes.
+CREATE TABLE IF NOT EXISTS peers_outbox (
+    seq       bigserial   PRIMARY KEY,
+    id        uuid        NOT NULL UNIQUE,
+    topic     text        NOT NULL,
+    event_key text        NOT NULL,
+    type      text        NOT NULL,
+    source    text        NOT NULL,
+    subject   text        NOT NULL,
+    time      timestamptz NOT NULL,
+    data      text        NOT NULL
+);
+
+-- Consumer-side deduplication of at-least-once deliveries.
+CREATE TABLE IF NOT EXISTS peers_processed_events (
+    consumer     text        NOT NULL,
+    event_id     text        NOT NULL,
+    processed_at timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (consumer, event_id)
+);
