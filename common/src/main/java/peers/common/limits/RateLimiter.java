@@ -55,6 +55,12 @@ public class RateLimiter {
         }
     }
 
+    /** Takes a token for the client's address (the forwarded one when proxy forwarding is trusted). */
+    public void checkClient(String name, io.vertx.core.http.HttpServerRequest request) {
+        var addr = request.remoteAddress();
+        check(name, addr == null ? "unknown" : addr.hostAddress() == null ? addr.host() : addr.hostAddress());
+    }
+
     /** Forgets buckets that have refilled completely: they behave exactly like new ones. */
     @Scheduled(every = "60s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void purge() {

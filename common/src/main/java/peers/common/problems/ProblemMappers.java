@@ -55,6 +55,12 @@ public class ProblemMappers {
         return Problems.response(new ProblemException(ProblemType.MALFORMED_REQUEST, describe(e)), uri.getPath());
     }
 
+    /** Quarkus maps this Jackson subtype itself unless told otherwise; ours names the field instead. */
+    @ServerExceptionMapper
+    public Response mismatched(com.fasterxml.jackson.databind.exc.MismatchedInputException e, UriInfo uri) {
+        return json(e, uri);
+    }
+
     @ServerExceptionMapper
     public Response web(WebApplicationException e, UriInfo uri) {
         ProblemException inner = causeOf(e, ProblemException.class);

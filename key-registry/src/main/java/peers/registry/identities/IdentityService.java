@@ -1,0 +1,342 @@
+package peers.registry.identities;
+
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.quarkus.hibernate.reactive.panache.common.WithSession;
+import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+import peers.common.identity.Base64Url;
+import peers.common.identity.PeerKey;
+import peers.common.outbox.Outbox;
+import peers.common.problems.ProblemException;
+import peers.registry.RegistryConfig;
+import peers.registry.handles.Handle;
+import peers.registry.handles.HandlePolicy;
+import peers.registry.handles.InvalidHandle;
+import peers.registry.log.TransparencyLog;
+
+/**
+ * Every change to identities, each in one transaction with its log entry and its event. All writes
+ * first take the log lock ({@link TransparencyLog#lock()}), which serializes them: checks such as
+ * "is this handle free" cannot race, and log indexes stay dense. Authorization happens here, in
+ * {@link #owned}: only an identity's current key changes it.
+ */
+@ApplicationScoped
+public class IdentityService {
+
+    public static final String TOPIC = "peers.identity";
+
+    private final TransparencyLog log;
+    private final Outbox outbox;
+    private final Clock clock;
+    private final HandlePolicy handles;
+    private final RegistryConfig config;
+
+    public IdentityService(TransparencyLog log, Outbox outbox, Clock clock, RegistryConfig config) {
+        this.log = log;
+        this.outbox = outbox;
+        this.clock = clock;
+        this.config = config;
+        this.handles = new HandlePolicy(config.handles().reserved().orElse(Set.of()));
+    }
+
+    public HandlePolicy handles() {
+        return handles;
+    }
+
+    /** Registers the caller's key as a new identity with a handle. Returns the identity id. */
+    @WithTransaction
+    public Uni<Long> register(PeerKey caller, String rawHandle, String encryptionKey, Identity.Discoverability discoverability,
+            List<DeviceSpec> devices) {
+        Handle handle = checkHandle(rawHandle);
+        String encKey = checkEncryptionKey(encryptionKey);
+        List<Device> certified = certify(caller.toString(), devices == null ? List.of() : devices, Set.of());
+        Instant now = clock.instant();
+        return log.lock()
+                .chain(() -> IdentityKey.<IdentityKey>findById(caller.toString()))
+                .chain(existing -> {
+                    if (existing != null) {
+                        throw new ProblemException(RegistryProblems.KEY_REGISTERED,
+                                "key " + caller + " already belongs to an identity; a key registers once and is never reused");
+                    }
+                    return ensureHandleFree(handle, null);
+                })
+                .chain(() -> {
+                    Identity i = new Identity();
+                    i.firstKey = caller.toString();
+                    i.identityKey = caller.toString();
+                    i.handle = handle.normalized();
+                    i.handleSkeleton = handle.skeleton();
+                    i.encryptionKey = encKey;
+                    i.discoverability = discoverability == null ? Identity.Discoverability.PUBLIC : discoverability;
+                    i.status = Identity.Status.ACTIVE;
+                    i.createdAt = now;
+                    i.updatedAt = now;
+                    return i.<Identity>persist();
+                })
+                .chain(i -> {
+                    IdentityKey k = new IdentityKey();
+                    k.keyId = caller.toString();
+                    k.identityId = i.id;
+                    k.addedAt = now;
+                    certified.forEach(d -> {
+                        d.identityId = i.id;
+                        d.addedAt = now;
+                    });
+                    List<Object> rows = new ArrayList<>(certified);
+                    rows.add(k);
+                    return Panache.getSession().chain(s -> s.persistAll(rows.toArray())).replaceWith(i);
+                })
+                .chain(i -> record(i, "register", "registered"))
+                .map(i -> i.id);
+    }
+
+    /** Replaces the identity key with {@code newKey}, which proves possession with {@code proof}. */
+    @WithTransaction
+    public Uni<Long> rotate(PeerKey caller, String pathKey, String newKeyText, String proof, List<DeviceSpec> recertified) {
+        PeerKey newKey = parseKey("newKey", newKeyText);
+        byte[] sig = decode("proof", proof);
+        if (!newKey.verify(Proofs.rotation(caller.toString(), newKey.toString()), sig)) {
+            throw new ProblemException(RegistryProblems.ROTATION_PROOF_INVALID, "proof must be the new key's Ed25519 signature over \""
+                    + Proofs.ROTATION_CONTEXT + "\\n<old key>\\n<new key>\"");
+        }
+        List<Device> devices = certify(newKey.toString(), recertified == null ? List.of() : recertified, Set.of());
+        return mutate(caller, pathKey, "rotate", "rotated", i -> IdentityKey.<IdentityKey>findById(newKey.toString()).chain(used -> {
+            if (used != null) {
+                throw new ProblemException(RegistryProblems.KEY_REGISTERED, "the new key " + newKey + " already belongs to an identity");
+            }
+            Instant now = clock.instant();
+            return IdentityKey.<IdentityKey>findById(i.identityKey).chain(old -> {
+                old.retiredAt = now;
+                IdentityKey k = new IdentityKey();
+                k.keyId = newKey.toString();
+                k.identityId = i.id;
+                k.addedAt = now;
+                i.identityKey = newKey.toString();
+                // Certificates were signed by the old key: devices stay only when re-certified by the new one.
+                return Device.delete("identityId", i.id).chain(() -> {
+                    devices.forEach(d -> {
+                        d.identityId = i.id;
+                        d.addedAt = now;
+                    });
+                    List<Object> rows = new ArrayList<>(devices);
+                    rows.add(k);
+                    return Panache.getSession().chain(s -> s.persistAll(rows.toArray()));
+                });
+            });
+        }));
+    }
+
+    @WithTransaction
+    public Uni<Long> addDevice(PeerKey caller, String pathKey, DeviceSpec spec) {
+        return mutate(caller, pathKey, "add-device", "devices-changed", i -> Device.<Device>list("identityId", i.id).chain(current -> {
+            Set<String> existing = new HashSet<>();
+            current.forEach(d -> existing.add(d.deviceKey));
+            if (existing.size() >= config.maxDevices()) {
+                throw new ProblemException(RegistryProblems.DEVICE_LIMIT, "an identity may have at most " + config.maxDevices()
+                        + " devices; remove one first").with("limit", "registry.max-devices");
+            }
+            Device d = certify(i.identityKey, List.of(spec), existing).get(0);
+            d.identityId = i.id;
+            d.addedAt = clock.instant();
+            return d.persist().replaceWithVoid();
+        }));
+    }
+
+    @WithTransaction
+    public Uni<Long> removeDevice(PeerKey caller, String pathKey, String deviceKey) {
+        return mutate(caller, pathKey, "remove-device", "devices-changed", i -> Device.delete("identityId = ?1 and deviceKey = ?2", i.id, deviceKey)
+                .map(n -> {
+                    if (n == 0) {
+                        throw new ProblemException(RegistryProblems.DEVICE_UNKNOWN, "this identity has no device " + deviceKey);
+                    }
+                    return null;
+                }));
+    }
+
+    @WithTransaction
+    public Uni<Long> setDiscoverability(PeerKey caller, String pathKey, Identity.Discoverability d) {
+        return mutate(caller, pathKey, "discoverability", "discoverability-changed", i -> {
+            i.discoverability = d;
+            return Uni.createFrom().voidItem();
+        });
+    }
+
+    @WithTransaction
+    public Uni<Long> changeHandle(PeerKey caller, String pathKey, String rawHandle) {
+        Handle handle = checkHandle(rawHandle);
+        return mutate(caller, pathKey, "change-handle", "handle-changed", i -> ensureHandleFree(handle, i.id).invoke(() -> {
+            i.handle = handle.normalized();
+            i.handleSkeleton = handle.skeleton();
+        }));
+    }
+
+    @WithTransaction
+    public Uni<Long> releaseHandle(PeerKey caller, String pathKey) {
+        return mutate(caller, pathKey, "release-handle", "handle-changed", i -> {
+            i.handle = null;
+            i.handleSkeleton = null;
+            return Uni.createFrom().voidItem();
+        });
+    }
+
+    /** Revokes the identity for good: its handle is released, its devices removed, its keys never reused. */
+    @WithTransaction
+    public Uni<Long> revoke(PeerKey caller, String pathKey) {
+        return mutate(caller, pathKey, "revoke", "revoked", i -> {
+            i.status = Identity.Status.REVOKED;
+            i.handle = null;
+            i.handleSkeleton = null;
+            return Device.delete("identityId", i.id).replaceWithVoid();
+        });
+    }
+
+    /** The identity whose current key is {@code pathKey}, if the caller is that key. */
+    @WithSession
+    public Uni<Identity> owned(PeerKey caller, String pathKey) {
+        PeerKey key = parseKey("key", pathKey);
+        return Identity.<Identity>find("identityKey", key.toString()).firstResult().map(i -> {
+            if (i == null) {
+                throw RegistryProblems.unknownIdentity("with current key " + key);
+            }
+            if (!caller.equals(key)) {
+                throw new ProblemException(RegistryProblems.NOT_OWNER, "sign this request with the identity's current key " + key
+                        + " (it was signed by " + caller + ")");
+            }
+            return i;
+        });
+    }
+
+    private Uni<Long> mutate(PeerKey caller, String pathKey, String op, String event, Function<Identity, Uni<Void>> change) {
+        return log.lock()
+                .chain(() -> owned(caller, pathKey))
+                .invoke(i -> {
+                    if (i.status == Identity.Status.REVOKED) {
+                        throw new ProblemException(RegistryProblems.IDENTITY_REVOKED, "identity " + i.firstKey + " is revoked and cannot change");
+                    }
+                })
+                .chain(i -> change.apply(i).replaceWith(i))
+                .chain(i -> record(i, op, event))
+                .map(i -> i.id);
+    }
+
+    /** Appends the identity's new state to the log and its event to the outbox. */
+    private Uni<Identity> record(Identity i, String op, String event) {
+        Long previous = i.entryCount == 0 ? null : i.lastLeaf;
+        i.entryCount++;
+        i.updatedAt = clock.instant();
+        return Panache.flush()
+                .chain(() -> Device.<Device>list("identityId", i.id))
+                .chain(devices -> log.append(i.id, LogEntries.entry(op, i, devices, previous)))
+                .chain(appended -> {
+                    i.lastLeaf = appended.leaf().leafIndex;
+                    Map<String, Object> data = new LinkedHashMap<>();
+                    data.put("identity", i.firstKey);
+                    data.put("identityKey", i.identityKey);
+                    data.put("handle", i.handle);
+                    data.put("discoverability", i.discoverability.name().toLowerCase(Locale.ROOT));
+                    data.put("status", i.status.name().toLowerCase(Locale.ROOT));
+                    data.put("op", op);
+                    data.put("leafIndex", i.lastLeaf);
+                    return outbox.enqueue(TOPIC, "peers.identity." + event + ".v1", i.firstKey, data);
+                })
+                .replaceWith(i);
+    }
+
+    private Uni<Void> ensureHandleFree(Handle handle, Long self) {
+        return Identity.<Identity>find("handleSkeleton", handle.skeleton()).firstResult().map(other -> {
+            if (other != null && !other.id.equals(self)) {
+                if (handle.normalized().equals(other.handle)) {
+                    throw new ProblemException(RegistryProblems.HANDLE_TAKEN, "the handle '" + handle.normalized() + "' is taken; choose another");
+                }
+                throw new ProblemException(RegistryProblems.HANDLE_CONFUSABLE, "the handle '" + handle.normalized()
+                        + "' looks like an existing handle (same Unicode confusable skeleton); choose one that reads differently");
+            }
+            return null;
+        });
+    }
+
+    Handle checkHandle(String raw) {
+        try {
+            return handles.check(raw);
+        } catch (InvalidHandle e) {
+            throw new ProblemException(RegistryProblems.HANDLE_INVALID, e.getMessage())
+                    .with("field", "handle").with("reason", e.reason().name().toLowerCase(Locale.ROOT).replace('_', '-'));
+        }
+    }
+
+    private static String checkEncryptionKey(String text) {
+        if (text == null) {
+            return null;
+        }
+        byte[] raw = decode("encryptionKey", text);
+        if (raw.length != 32) {
+            throw ProblemException.invalid("encryptionKey", "encryptionKey is an X25519 public key: 32 bytes, unpadded base64url; got " + raw.length + " bytes");
+        }
+        return Base64Url.encode(raw);
+    }
+
+    private List<Device> certify(String identityKey, List<DeviceSpec> specs, Set<String> existing) {
+        if (specs.size() > config.maxDevices()) {
+            throw new ProblemException(RegistryProblems.DEVICE_LIMIT, "at most " + config.maxDevices() + " devices").with("limit", "registry.max-devices");
+        }
+        Instant now = clock.instant();
+        Set<String> seen = new HashSet<>(existing);
+        List<Device> out = new ArrayList<>();
+        for (DeviceSpec s : specs) {
+            if (s == null) {
+                throw ProblemException.invalid("devices", "a device entry is null");
+            }
+            PeerKey key = parseKey("devices.key", s.key());
+            if (key.toString().equals(identityKey)) {
+                throw ProblemException.invalid("devices.key", "a device key must differ from the identity key");
+            }
+            if (!seen.add(key.toString())) {
+                throw ProblemException.invalid("devices.key", "device " + key + " is listed twice or already present");
+            }
+            Instant expires = Proofs.expiry(s.expires());
+            if (!expires.isAfter(now) || expires.isAfter(now.plus(config.maxDeviceValidity()))) {
+                throw ProblemException.invalid("devices.expires", "expires must be a unix time in the future and at most "
+                        + config.maxDeviceValidity().toDays() + " days ahead");
+            }
+            PeerKey identity = PeerKey.parse(identityKey);
+            if (!identity.verify(Proofs.deviceCertificate(identityKey, key.toString(), s.expires()), decode("devices.certificate", s.certificate()))) {
+                throw new ProblemException(RegistryProblems.CERTIFICATE_INVALID, "the certificate of device " + key
+                        + " must be the identity key's Ed25519 signature over \"" + Proofs.DEVICE_CONTEXT
+                        + "\\n<identity key>\\n<device key>\\n<expires>\"").with("field", "devices.certificate");
+            }
+            Device d = new Device();
+            d.deviceKey = key.toString();
+            d.expiresAt = expires;
+            d.certificate = s.certificate();
+            out.add(d);
+        }
+        return out;
+    }
+
+    static PeerKey parseKey(String field, String text) {
+        try {
+            return PeerKey.parse(text);
+        } catch (PeerKey.InvalidKeyText e) {
+            throw ProblemException.invalid(field, field + ": " + e.getMessage());
+        }
+    }
+
+    static byte[] decode(String field, String text) {
+        try {
+            return Base64Url.decode(text, field);
+        } catch (PeerKey.InvalidKeyText e) {
+            throw ProblemException.invalid(field, e.getMessage());
+        }
+    }
+}
