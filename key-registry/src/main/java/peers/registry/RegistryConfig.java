@@ -69,8 +69,7 @@ public interface RegistryConfig {
     }
 
     interface Discovery {
-        /** Services this host offers: name -> base URL path (e.g. registry -> /registry/v1). */
-        @WithDefault("registry=/registry/v1")
+        /** Services this host offers: name -> base URL path, e.g. {@code peers.registry.discovery.services.registry=/registry/v1}. */
         Map<String, String> services();
 
         /** Version of the discovery document format. */

@@ -44,7 +44,8 @@ class RegistrationTest {
                 .body("identity.handle", equalTo(handle)).extract().jsonPath();
         ProofChecker.verify(byKey, logKey);
 
-        given().get("/.well-known/peers-services").then().statusCode(200).body("registry.logKey", equalTo(logKey));
+        given().get("/.well-known/peers-services").then().statusCode(200).body("registry.logKey", equalTo(logKey))
+                .body("services.registry.baseUrl", equalTo("/registry/v1"));
     }
 
     @Test
