@@ -24,6 +24,16 @@ public final class WsAuth {
 
     public static final String CONTEXT = "peers-ws-auth/v1";
 
+    /**
+     * The messages of the exchange, as JSON text frames: the server's
+     * {@code {"type":"challenge","challenge":"…"}}, the client's
+     * {@code {"type":"auth","key":"…","signature":"…"}}, and the server's
+     * {@code {"type":"authenticated","key":"…"}} or {@code {"type":"error","code":"signature-invalid","message":"…"}}.
+     */
+    public static final String CHALLENGE = "challenge";
+    public static final String AUTH = "auth";
+    public static final String AUTHENTICATED = "authenticated";
+
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private WsAuth() {
