@@ -70,7 +70,7 @@ public class IdentitiesResource {
         return service.register(caller.key(), body.handle(), body.encryptionKey(),
                         body.discoverability() == null ? null : body.discoverability().toDomain(), devices)
                 .chain(lookup::byId)
-                .chain(p -> signer.keys().map(k -> Response.created(URI.create("/registry/v1/identities/" + p.identity().identityKey))
+                .chain(p -> signer.keys().map(k -> Response.created(URI.create("/registry/v1/identities/" + p.state().path("identityKey").asText()))
                         .entity(Views.response(p, signer.origin(), k.publicKey().toString())).build()));
     }
 
@@ -222,7 +222,7 @@ public class IdentitiesResource {
         int size = Params.intParam("limit", limit, 50, 1, 100);
         return lookup.history(caller.key(), key, afterLeaf, size).chain(list -> signer.keys().map(k -> {
             var entries = list.stream().map(p -> Views.proof(p, signer.origin(), k.publicKey().toString())).toList();
-            Long next = list.size() == size ? list.get(list.size() - 1).leaf().leafIndex : null;
+            Long next = list.size() == size ? list.get(list.size() - 1).leafIndex() : null;
             return new Dtos.HistoryResponse(entries, next);
         }));
     }

@@ -1,7 +1,6 @@
 package peers.registry.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.ArrayList;
 import java.util.List;
 import peers.common.identity.Base64Url;
@@ -11,8 +10,6 @@ import peers.registry.log.SignedTreeHead;
 /** Maps proven identities to API views. The identity view is read from the proven entry itself. */
 final class Views {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     private Views() {
     }
 
@@ -21,23 +18,18 @@ final class Views {
     }
 
     static Dtos.IdentityView identity(IdentityLookup.Proven p) {
-        JsonNode e;
-        try {
-            e = JSON.readTree(p.leaf().entry);
-        } catch (Exception ex) {
-            throw new IllegalStateException("stored log entry is not JSON", ex);
-        }
+        JsonNode e = p.state();
         List<Dtos.DeviceView> devices = new ArrayList<>();
         for (JsonNode d : e.path("devices")) {
             devices.add(new Dtos.DeviceView(d.path("key").asText(), d.path("expires").asLong(), d.path("certificate").asText()));
         }
         return new Dtos.IdentityView(e.path("identity").asText(), e.path("identityKey").asText(), text(e, "handle"), text(e, "encryptionKey"),
-                e.path("discoverability").asText(), e.path("status").asText(), devices, p.identity().createdAt,
+                e.path("discoverability").asText(), e.path("status").asText(), devices, p.createdAt(),
                 java.time.Instant.parse(e.path("time").asText()));
     }
 
     static Dtos.ProofView proof(IdentityLookup.Proven p, String origin, String logKey) {
-        return new Dtos.ProofView(p.leaf().leafIndex, p.leaf().entry, Base64Url.encode(p.leaf().salt), encode(p.inclusion()),
+        return new Dtos.ProofView(p.leafIndex(), p.entry(), Base64Url.encode(p.salt()), encode(p.inclusion()),
                 head(p.head(), origin, logKey));
     }
 

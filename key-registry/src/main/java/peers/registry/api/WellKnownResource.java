@@ -64,14 +64,15 @@ public class WellKnownResource {
         if (!domains.contains(domain)) {
             throw cors(ProblemException.notFound("this registry answers for " + String.join(", ", domains) + ", not " + domain));
         }
-        return lookup.byHandle(handle).onFailure(ProblemException.class).transform(e -> cors((ProblemException) e)).map(p -> {
+        return lookup.byHandle(handle).onFailure(ProblemException.class).transform(e -> cors((ProblemException) e)).map(proven -> {
+            var p = proven.state();
             String base = http.scheme() + "://" + http.authority();
             Map<String, Object> jrd = new LinkedHashMap<>();
-            jrd.put("subject", "acct:" + p.identity().handle + "@" + domain);
-            jrd.put("aliases", List.of(base + "/registry/v1/identities/" + p.identity().identityKey));
-            jrd.put("properties", Map.of("https://peers.dev/ns/identity-key", p.identity().identityKey));
+            jrd.put("subject", "acct:" + p.path("handle").asText() + "@" + domain);
+            jrd.put("aliases", List.of(base + "/registry/v1/identities/" + p.path("identityKey").asText()));
+            jrd.put("properties", Map.of("https://peers.dev/ns/identity-key", p.path("identityKey").asText()));
             jrd.put("links", List.of(Map.of("rel", REL_IDENTITY, "type", MediaType.APPLICATION_JSON,
-                    "href", base + "/registry/v1/handles/" + p.identity().handle)));
+                    "href", base + "/registry/v1/handles/" + p.path("handle").asText())));
             return Response.ok(jrd, JRD).header("Access-Control-Allow-Origin", "*").build();
         });
     }

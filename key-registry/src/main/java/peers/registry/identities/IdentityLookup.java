@@ -1,9 +1,16 @@
 package peers.registry.identities;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.ibm.icu.text.Normalizer2;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
+import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import peers.common.identity.PeerKey;
@@ -19,30 +26,49 @@ import peers.registry.log.TransparencyLog;
  * against a signed tree head, so a client can verify what it was told. Discoverability is enforced
  * here: by handle finds public and unlisted identities, by key finds any identity, search lists
  * public ones only.
+ *
+ * <p>Lookups are the hot path: each is one SQL statement on the reactive pool (identity joined to
+ * its newest leaf); the tree head and tree nodes come from {@link TransparencyLog}'s caches.
  */
 @ApplicationScoped
 public class IdentityLookup {
 
     /** Search prefixes are folded the way handles are, so "AL" finds "alice". */
     private static final Normalizer2 SEARCH_FOLD = Normalizer2.getNFKCCasefoldInstance();
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private static final String COLUMNS = "SELECT i.created_at, l.leaf_index, l.entry, l.salt FROM identities i JOIN log_leaves l ON l.leaf_index = i.last_leaf ";
+    private static final String BY_HANDLE = COLUMNS + "WHERE i.handle = $1 AND i.status = 'ACTIVE' AND i.discoverability <> 'PRIVATE'";
+    private static final String BY_KEY = COLUMNS + "JOIN identity_keys k ON k.identity_id = i.id WHERE k.key_id = $1";
+    private static final String BY_ID = COLUMNS + "WHERE i.id = $1";
 
     private final TransparencyLog log;
     private final IdentityService identities;
+    private final Pool pool;
 
-    public IdentityLookup(TransparencyLog log, IdentityService identities) {
+    public IdentityLookup(TransparencyLog log, IdentityService identities, Pool pool) {
         this.log = log;
         this.identities = identities;
+        this.pool = pool;
     }
 
-    /** An identity as proven by the log: its row, newest entry, and the proof. */
-    public record Proven(Identity identity, LogLeaf leaf, List<byte[]> inclusion, SignedTreeHead head) {
+    /** An identity's newest log entry with its proof. */
+    public record Proven(Instant createdAt, long leafIndex, String entry, byte[] salt, List<byte[]> inclusion, SignedTreeHead head) {
+
+        /** The entry, parsed: what the identity is, as the log committed it. */
+        public JsonNode state() {
+            try {
+                return JSON.readTree(entry);
+            } catch (Exception e) {
+                throw new IllegalStateException("stored log entry is not JSON", e);
+            }
+        }
     }
 
     /** A search hit. */
     public record Listed(String handle, String identityKey) {
     }
 
-    @WithSession
     public Uni<Proven> byHandle(String raw) {
         Handle handle;
         try {
@@ -54,28 +80,18 @@ public class IdentityLookup {
             return Uni.createFrom().failure(new ProblemException(RegistryProblems.HANDLE_INVALID, e.getMessage())
                     .with("reason", e.reason().name().toLowerCase(Locale.ROOT).replace('_', '-')));
         }
-        return Identity.<Identity>find("handle = ?1 and status = ?2 and discoverability <> ?3",
-                handle.normalized(), Identity.Status.ACTIVE, Identity.Discoverability.PRIVATE).firstResult()
-                .chain(i -> {
-                    if (i == null) {
-                        throw RegistryProblems.unknownIdentity("with the handle '" + handle.normalized() + "'");
-                    }
-                    return prove(i);
-                });
+        return pool.preparedQuery(BY_HANDLE).execute(Tuple.of(handle.normalized()))
+                .chain(rows -> prove(rows, "with the handle '" + handle.normalized() + "'"));
     }
 
     /** By current or past key; revoked identities are answered too (status "revoked"), so peers learn of it. */
-    @WithSession
     public Uni<Proven> byKey(String text) {
         PeerKey key = IdentityService.parseKey("key", text);
-        return IdentityKey.<IdentityKey>findById(key.toString())
-                .chain(k -> {
-                    if (k == null) {
-                        throw RegistryProblems.unknownIdentity("with the key " + key);
-                    }
-                    return Identity.<Identity>findById(k.identityId);
-                })
-                .chain(this::prove);
+        return pool.preparedQuery(BY_KEY).execute(Tuple.of(key.toString())).chain(rows -> prove(rows, "with the key " + key));
+    }
+
+    public Uni<Proven> byId(long id) {
+        return pool.preparedQuery(BY_ID).execute(Tuple.of(id)).chain(rows -> prove(rows, "with this id"));
     }
 
     /** Public handles starting with a prefix, in handle order, after a cursor. */
@@ -97,16 +113,21 @@ public class IdentityLookup {
                         .page(0, limit).list()
                         .chain(leaves -> log.headIncluding(i.lastLeaf).chain(head -> log
                                 .inclusionProofs(leaves.stream().map(l -> l.leafIndex).toList(), head.treeSize())
-                                .map(proofs -> leaves.stream().map(l -> new Proven(i, l, proofs.get(l.leafIndex), head)).toList()))));
+                                .map(proofs -> leaves.stream()
+                                        .map(l -> new Proven(i.createdAt, l.leafIndex, l.entry, l.salt, proofs.get(l.leafIndex), head)).toList()))));
     }
 
-    @WithSession
-    public Uni<Proven> byId(long id) {
-        return Identity.<Identity>findById(id).chain(this::prove);
-    }
-
-    private Uni<Proven> prove(Identity i) {
-        return LogLeaf.<LogLeaf>findById(i.lastLeaf).chain(leaf -> log.headIncluding(leaf.leafIndex)
-                .chain(head -> log.inclusionProof(leaf.leafIndex, head.treeSize()).map(p -> new Proven(i, leaf, p, head))));
+    private Uni<Proven> prove(RowSet<Row> rows, String what) {
+        var it = rows.iterator();
+        if (!it.hasNext()) {
+            return Uni.createFrom().failure(RegistryProblems.unknownIdentity(what));
+        }
+        Row r = it.next();
+        Instant created = r.getOffsetDateTime(0).toInstant();
+        long leaf = r.getLong(1);
+        String entry = r.getString(2);
+        byte[] salt = r.getBuffer(3).getBytes();
+        return log.headIncluding(leaf).chain(head -> log.inclusionProof(leaf, head.treeSize())
+                .map(p -> new Proven(created, leaf, entry, salt, p, head)));
     }
 }

@@ -2,6 +2,10 @@ package peers.registry.log;
 
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
+import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -42,6 +46,9 @@ public class TransparencyLog {
 
     private static final SecureRandom RANDOM = new SecureRandom();
 
+    private static final String HEAD_COLUMNS = "SELECT tree_size, root_hash, signed_at, signature FROM tree_heads ";
+
+    private final Pool pool;
     private final LogSigner signer;
     private final Clock clock;
     private final NodeCache nodes;
@@ -49,7 +56,8 @@ public class TransparencyLog {
     private volatile SignedTreeHead cachedHead;
     private volatile long cachedHeadAt;
 
-    public TransparencyLog(LogSigner signer, Clock clock, RegistryConfig config) {
+    public TransparencyLog(Pool pool, LogSigner signer, Clock clock, RegistryConfig config) {
+        this.pool = pool;
         this.signer = signer;
         this.clock = clock;
         this.nodes = new NodeCache(config.log().nodeCacheSize());
@@ -65,15 +73,17 @@ public class TransparencyLog {
      * and identity checks (handle taken, key used) cannot race. Must run inside a transaction.
      */
     public Uni<Void> lock() {
-        return Panache.getSession().chain(s -> s.createNativeQuery("SELECT pg_advisory_xact_lock(hashtext('peers.registry.log'))")
+        return Panache.getSession().chain(s -> s.createNativeQuery(
+                "SELECT 1 AS locked FROM pg_advisory_xact_lock(hashtext('peers.registry.log'))", Integer.class)
                 .getSingleResult()).replaceWithVoid();
     }
 
     /** Appends an entry about an identity. Call after {@link #lock()} in the same transaction. */
     public Uni<Appended> append(long identityId, String entry) {
         Instant now = clock.instant();
-        return TreeHead.<TreeHead>find("order by treeSize desc").firstResult().chain(latest -> {
-            long index = latest == null ? 0 : latest.treeSize;
+        // Read on the pool, outside this transaction: under the lock, every earlier append is committed.
+        return newest().chain(latest -> {
+            long index = latest == null ? 0 : latest.treeSize();
             byte[] salt = new byte[32];
             RANDOM.nextBytes(salt);
             byte[] commitment = commitment(salt, entry);
@@ -144,8 +154,7 @@ public class TransparencyLog {
     }
 
     private Uni<SignedTreeHead> freshHead() {
-        return TreeHead.<TreeHead>find("order by treeSize desc").firstResult().map(t -> {
-            SignedTreeHead head = t == null ? null : SignedTreeHead.of(t);
+        return newest().map(head -> {
             if (head != null) {
                 cachedHead = head;
                 cachedHeadAt = clock.millis();
@@ -156,7 +165,20 @@ public class TransparencyLog {
 
     /** The stored head of one size. */
     public Uni<SignedTreeHead> head(long treeSize) {
-        return TreeHead.<TreeHead>findById(treeSize).map(t -> t == null ? null : SignedTreeHead.of(t));
+        return pool.preparedQuery(HEAD_COLUMNS + "WHERE tree_size = $1").execute(Tuple.of(treeSize)).map(TransparencyLog::headOf);
+    }
+
+    private Uni<SignedTreeHead> newest() {
+        return pool.preparedQuery(HEAD_COLUMNS + "ORDER BY tree_size DESC LIMIT 1").execute().map(TransparencyLog::headOf);
+    }
+
+    private static SignedTreeHead headOf(RowSet<Row> rows) {
+        var it = rows.iterator();
+        if (!it.hasNext()) {
+            return null;
+        }
+        Row r = it.next();
+        return new SignedTreeHead(r.getLong(0), r.getBuffer(1).getBytes(), r.getOffsetDateTime(2).toInstant().toEpochMilli(), r.getBuffer(3).getBytes());
     }
 
     /** RFC 9162 inclusion proof of a leaf in the tree of the given size. */
@@ -220,7 +242,7 @@ public class TransparencyLog {
             if (skip.contains(n) || computedLater.contains(n)) {
                 continue;
             }
-            byte[] h = nodes.get(LogNode.idOf(n));
+            byte[] h = nodes.get(n);
             if (h != null) {
                 known.put(n, h);
             } else {
@@ -230,12 +252,15 @@ public class TransparencyLog {
         if (missing.isEmpty()) {
             return Uni.createFrom().item(known);
         }
-        return LogNode.<LogNode>list("id in ?1", missing).map(found -> {
-            for (LogNode n : found) {
-                nodes.put(n.id, n.hash);
-                known.put(LogNode.nodeOf(n.id), n.hash);
-            }
-            return known;
-        });
+        return pool.preparedQuery("SELECT id, hash FROM log_nodes WHERE id = ANY($1)").execute(Tuple.of(missing.toArray(new Long[0])))
+                .map(rows -> {
+                    for (Row r : rows) {
+                        NodeId n = LogNode.nodeOf(r.getLong(0));
+                        byte[] hash = r.getBuffer(1).getBytes();
+                        nodes.put(n, hash);
+                        known.put(n, hash);
+                    }
+                    return known;
+                });
     }
 }
