@@ -32,6 +32,10 @@ public interface RegistryConfig {
     @WithDefault("730d")
     Duration maxDeviceValidity();
 
+    /** Lookup answers kept in memory (kept exact across replicas by LISTEN/NOTIFY); 0 turns the cache off. */
+    @WithDefault("100000")
+    int lookupCacheSize();
+
     /** Page size bounds for search, log entries and history. */
     @WithDefault("100")
     int maxPageSize();

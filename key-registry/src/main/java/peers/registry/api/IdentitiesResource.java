@@ -69,7 +69,7 @@ public class IdentitiesResource {
         var devices = body.devices() == null ? List.<peers.registry.identities.DeviceSpec>of() : body.devices().stream().map(Dtos.DeviceRequest::toSpec).toList();
         return service.register(caller.key(), body.handle(), body.encryptionKey(),
                         body.discoverability() == null ? null : body.discoverability().toDomain(), devices)
-                .chain(lookup::byId)
+                .invoke(lookup::changed).chain(lookup::byId)
                 .chain(p -> signer.keys().map(k -> Response.created(URI.create("/registry/v1/identities/" + p.state().path("identityKey").asText()))
                         .entity(Views.response(p, signer.origin(), k.publicKey().toString())).build()));
     }
@@ -102,7 +102,7 @@ public class IdentitiesResource {
     public Uni<Dtos.IdentityResponse> rotate(@PathParam("key") String key, @Valid @NotNull Dtos.RotateRequest body) {
         limiter.check("registry.write", caller.key().toString());
         var devices = body.devices() == null ? List.<peers.registry.identities.DeviceSpec>of() : body.devices().stream().map(Dtos.DeviceRequest::toSpec).toList();
-        return service.rotate(caller.key(), key, body.newKey(), body.proof(), devices).chain(lookup::byId).chain(this::respond);
+        return service.rotate(caller.key(), key, body.newKey(), body.proof(), devices).invoke(lookup::changed).chain(lookup::byId).chain(this::respond);
     }
 
     @POST
@@ -120,7 +120,7 @@ public class IdentitiesResource {
     @Consumes(MediaType.APPLICATION_JSON)
     public Uni<Response> addDevice(@PathParam("key") String key, @Valid @NotNull Dtos.DeviceRequest body) {
         limiter.check("registry.write", caller.key().toString());
-        return service.addDevice(caller.key(), key, body.toSpec()).chain(lookup::byId).chain(this::respond)
+        return service.addDevice(caller.key(), key, body.toSpec()).invoke(lookup::changed).chain(lookup::byId).chain(this::respond)
                 .map(r -> Response.status(201).entity(r).build());
     }
 
@@ -137,7 +137,7 @@ public class IdentitiesResource {
     @APIResponse(responseCode = "429", description = ApiResponses.LIMITED, content = @Content(mediaType = ApiResponses.PROBLEM))
     public Uni<Dtos.IdentityResponse> removeDevice(@PathParam("key") String key, @PathParam("device") String device) {
         limiter.check("registry.write", caller.key().toString());
-        return service.removeDevice(caller.key(), key, device).chain(lookup::byId).chain(this::respond);
+        return service.removeDevice(caller.key(), key, device).invoke(lookup::changed).chain(lookup::byId).chain(this::respond);
     }
 
     @PUT
@@ -155,7 +155,7 @@ public class IdentitiesResource {
     @Consumes(MediaType.APPLICATION_JSON)
     public Uni<Dtos.IdentityResponse> discoverability(@PathParam("key") String key, @Valid @NotNull Dtos.DiscoverabilityRequest body) {
         limiter.check("registry.write", caller.key().toString());
-        return service.setDiscoverability(caller.key(), key, body.discoverability().toDomain()).chain(lookup::byId).chain(this::respond);
+        return service.setDiscoverability(caller.key(), key, body.discoverability().toDomain()).invoke(lookup::changed).chain(lookup::byId).chain(this::respond);
     }
 
     @PUT
@@ -173,7 +173,7 @@ public class IdentitiesResource {
     @Consumes(MediaType.APPLICATION_JSON)
     public Uni<Dtos.IdentityResponse> changeHandle(@PathParam("key") String key, @Valid @NotNull Dtos.HandleRequest body) {
         limiter.check("registry.write", caller.key().toString());
-        return service.changeHandle(caller.key(), key, body.handle()).chain(lookup::byId).chain(this::respond);
+        return service.changeHandle(caller.key(), key, body.handle()).invoke(lookup::changed).chain(lookup::byId).chain(this::respond);
     }
 
     @DELETE
@@ -189,7 +189,7 @@ public class IdentitiesResource {
     @APIResponse(responseCode = "429", description = ApiResponses.LIMITED, content = @Content(mediaType = ApiResponses.PROBLEM))
     public Uni<Dtos.IdentityResponse> releaseHandle(@PathParam("key") String key) {
         limiter.check("registry.write", caller.key().toString());
-        return service.releaseHandle(caller.key(), key).chain(lookup::byId).chain(this::respond);
+        return service.releaseHandle(caller.key(), key).invoke(lookup::changed).chain(lookup::byId).chain(this::respond);
     }
 
     @POST
@@ -205,7 +205,7 @@ public class IdentitiesResource {
     @APIResponse(responseCode = "429", description = ApiResponses.LIMITED, content = @Content(mediaType = ApiResponses.PROBLEM))
     public Uni<Dtos.IdentityResponse> revoke(@PathParam("key") String key) {
         limiter.check("registry.write", caller.key().toString());
-        return service.revoke(caller.key(), key).chain(lookup::byId).chain(this::respond);
+        return service.revoke(caller.key(), key).invoke(lookup::changed).chain(lookup::byId).chain(this::respond);
     }
 
     @GET

@@ -37,7 +37,7 @@ public class IdentityLookup {
     private static final Normalizer2 SEARCH_FOLD = Normalizer2.getNFKCCasefoldInstance();
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private static final String COLUMNS = "SELECT i.created_at, l.leaf_index, l.entry, l.salt FROM identities i JOIN log_leaves l ON l.leaf_index = i.last_leaf ";
+    private static final String COLUMNS = "SELECT i.created_at, l.leaf_index, l.entry, l.salt, i.id FROM identities i JOIN log_leaves l ON l.leaf_index = i.last_leaf ";
     private static final String BY_HANDLE = COLUMNS + "WHERE i.handle = $1 AND i.status = 'ACTIVE' AND i.discoverability <> 'PRIVATE'";
     private static final String BY_KEY = COLUMNS + "JOIN identity_keys k ON k.identity_id = i.id WHERE k.key_id = $1";
     private static final String BY_ID = COLUMNS + "WHERE i.id = $1";
@@ -45,15 +45,17 @@ public class IdentityLookup {
     private final TransparencyLog log;
     private final IdentityService identities;
     private final Pool pool;
+    private final LookupCache cache;
 
-    public IdentityLookup(TransparencyLog log, IdentityService identities, Pool pool) {
+    public IdentityLookup(TransparencyLog log, IdentityService identities, Pool pool, LookupCache cache) {
+        this.cache = cache;
         this.log = log;
         this.identities = identities;
         this.pool = pool;
     }
 
     /** An identity's newest log entry with its proof. */
-    public record Proven(Instant createdAt, long leafIndex, String entry, byte[] salt, List<byte[]> inclusion, SignedTreeHead head) {
+    public record Proven(long identityId, Instant createdAt, long leafIndex, String entry, byte[] salt, List<byte[]> inclusion, SignedTreeHead head) {
 
         /** The entry, parsed: what the identity is, as the log committed it. */
         public JsonNode state() {
@@ -80,14 +82,14 @@ public class IdentityLookup {
             return Uni.createFrom().failure(new ProblemException(RegistryProblems.HANDLE_INVALID, e.getMessage())
                     .with("reason", e.reason().name().toLowerCase(Locale.ROOT).replace('_', '-')));
         }
-        return pool.preparedQuery(BY_HANDLE).execute(Tuple.of(handle.normalized()))
-                .chain(rows -> prove(rows, "with the handle '" + handle.normalized() + "'"));
+        return cached("h:" + handle.normalized(), () -> pool.preparedQuery(BY_HANDLE).execute(Tuple.of(handle.normalized()))
+                .chain(rows -> prove(rows, "with the handle '" + handle.normalized() + "'")));
     }
 
     /** By current or past key; revoked identities are answered too (status "revoked"), so peers learn of it. */
     public Uni<Proven> byKey(String text) {
         PeerKey key = IdentityService.parseKey("key", text);
-        return pool.preparedQuery(BY_KEY).execute(Tuple.of(key.toString())).chain(rows -> prove(rows, "with the key " + key));
+        return cached("k:" + key, () -> pool.preparedQuery(BY_KEY).execute(Tuple.of(key.toString())).chain(rows -> prove(rows, "with the key " + key)));
     }
 
     public Uni<Proven> byId(long id) {
@@ -114,7 +116,26 @@ public class IdentityLookup {
                         .chain(leaves -> log.headIncluding(i.lastLeaf).chain(head -> log
                                 .inclusionProofs(leaves.stream().map(l -> l.leafIndex).toList(), head.treeSize())
                                 .map(proofs -> leaves.stream()
-                                        .map(l -> new Proven(i.createdAt, l.leafIndex, l.entry, l.salt, proofs.get(l.leafIndex), head)).toList()))));
+                                        .map(l -> new Proven(i.id, i.createdAt, l.leafIndex, l.entry, l.salt, proofs.get(l.leafIndex), head)).toList()))));
+    }
+
+    /** Forgets cached answers about an identity after this replica changed it. */
+    public void changed(long identityId) {
+        cache.evict(identityId);
+    }
+
+    /** A cached answer, its proof brought up to the current tree head when the log has grown. */
+    private Uni<Proven> cached(String key, java.util.function.Supplier<Uni<Proven>> load) {
+        return cache.get(key, load, Proven::identityId).chain(p -> log.latestHead().chain(head -> {
+            if (head == null || head.treeSize() <= p.head().treeSize()) {
+                return Uni.createFrom().item(p);
+            }
+            return log.inclusionProof(p.leafIndex(), head.treeSize()).map(proof -> {
+                Proven fresher = new Proven(p.identityId(), p.createdAt(), p.leafIndex(), p.entry(), p.salt(), proof, head);
+                cache.refresh(key, fresher);
+                return fresher;
+            });
+        }));
     }
 
     private Uni<Proven> prove(RowSet<Row> rows, String what) {
@@ -127,7 +148,8 @@ public class IdentityLookup {
         long leaf = r.getLong(1);
         String entry = r.getString(2);
         byte[] salt = r.getBuffer(3).getBytes();
+        long id = r.getLong(4);
         return log.headIncluding(leaf).chain(head -> log.inclusionProof(leaf, head.treeSize())
-                .map(p -> new Proven(created, leaf, entry, salt, p, head)));
+                .map(p -> new Proven(id, created, leaf, entry, salt, p, head)));
     }
 }
