@@ -13,8 +13,8 @@ public interface OutboxConfig {
     @WithDefault("true")
     boolean relayEnabled();
 
-    /** How often the relay looks for new rows when idle. */
-    @WithDefault("250ms")
+    /** How often the relay looks for new rows (the scheduler's resolution is one second). */
+    @WithDefault("1s")
     Duration pollInterval();
 
     /** Rows published per relay transaction. */

@@ -63,7 +63,7 @@ public class OutboxRelay {
         metrics.gauge("peers.outbox.consecutive.failures", consecutiveFailures);
     }
 
-    @Scheduled(every = "${peers.outbox.poll-interval:250ms}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+    @Scheduled(every = "${peers.outbox.poll-interval:1s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
             skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     Uni<Void> tick() {
         if (!config.relayEnabled() || clock.millis() < nextAttemptMillis) {

@@ -1,0 +1,62 @@
+package peers.bench;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * PostgreSQL's cumulative statistics for one schema (index and sequential scans, rows inserted, updated and
+ * deleted, per table) and for the database (commits, rollbacks), to show how much database work one
+ * operation of a service costs. Backends report their counters about once a second while busy, so deltas over
+ * a phase of several seconds are close but not exact.
+ */
+public final class PgStats {
+
+    private PgStats() {
+    }
+
+    public static Map<String, Long> snapshot(Connection c, String schema) throws SQLException {
+        Map<String, Long> m = new TreeMap<>();
+        try (Statement s = c.createStatement()) {
+            s.execute("SELECT pg_stat_clear_snapshot()");
+            try (ResultSet rs = s.executeQuery("SELECT xact_commit, xact_rollback FROM pg_stat_database WHERE datname = current_database()")) {
+                if (rs.next()) {
+                    m.put("db.commits", rs.getLong(1));
+                    m.put("db.rollbacks", rs.getLong(2));
+                }
+            }
+            try (ResultSet rs = s.executeQuery("SELECT relname, seq_scan, coalesce(idx_scan, 0), n_tup_ins, n_tup_upd, n_tup_del "
+                    + "FROM pg_stat_user_tables WHERE schemaname = '" + schema.replace("'", "''") + "'")) {
+                while (rs.next()) {
+                    String t = rs.getString(1);
+                    m.put(t + ".seq_scan", rs.getLong(2));
+                    m.put(t + ".idx_scan", rs.getLong(3));
+                    m.put(t + ".inserted", rs.getLong(4));
+                    m.put(t + ".updated", rs.getLong(5));
+                    m.put(t + ".deleted", rs.getLong(6));
+                }
+            }
+        }
+        return m;
+    }
+
+    /** Non-zero differences divided by {@code ops}, e.g. {@code identities.idx_scan -> 1.0} per lookup. */
+    public static Map<String, Object> perOp(Map<String, Long> before, Map<String, Long> after, long ops) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        if (ops <= 0) {
+            return m;
+        }
+        after.forEach((k, v) -> {
+            long d = v - before.getOrDefault(k, 0L);
+            if (d > 0) {
+                m.put(k, Double.valueOf(String.format(Locale.ROOT, "%.3f", (double) d / ops)));
+            }
+        });
+        return m;
+    }
+}
