@@ -14,6 +14,7 @@ import java.util.UUID;
 import peers.common.signatures.ContentDigest;
 import peers.common.signatures.RequestSigner;
 import peers.common.signatures.RequestView;
+import peers.common.signatures.UriRequestView;
 
 /**
  * Builds {@link HttpRequest}s signed per RFC 9421 the way a well-behaved Peers client signs (as
@@ -40,33 +41,8 @@ public final class SignedRequests {
             components.add("content-digest");
         }
         String contentDigest = digest;
-        RequestView view = new RequestView() {
-            public String method() {
-                return method.toUpperCase(Locale.ROOT);
-            }
-
-            public String scheme() {
-                return uri.getScheme();
-            }
-
-            public String authority() {
-                int port = uri.getPort();
-                boolean dflt = port < 0 || port == 80 && "http".equals(uri.getScheme()) || port == 443 && "https".equals(uri.getScheme());
-                return dflt ? uri.getHost() : uri.getHost() + ":" + port;
-            }
-
-            public String path() {
-                return uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
-            }
-
-            public String query() {
-                return uri.getRawQuery();
-            }
-
-            public List<String> header(String name) {
-                return "content-digest".equals(name) && contentDigest != null ? List.of(contentDigest) : List.of();
-            }
-        };
+        RequestView view = new UriRequestView(method, uri,
+                name -> "content-digest".equals(name) && contentDigest != null ? List.of(contentDigest) : List.of());
         Map<String, String> sig = RequestSigner.sign(view, new RequestSigner.Spec(components, Instant.now().getEpochSecond(), null,
                 UUID.randomUUID().toString(), keyId, "ed25519", "sig"), key);
         sig.forEach(b::header);

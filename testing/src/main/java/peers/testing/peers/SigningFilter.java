@@ -10,11 +10,11 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import peers.common.signatures.ContentDigest;
 import peers.common.signatures.RequestSigner;
 import peers.common.signatures.RequestView;
+import peers.common.signatures.UriRequestView;
 
 /** Signs a RestAssured request per RFC 9421 with the options given. */
 final class SigningFilter implements Filter {
@@ -42,33 +42,7 @@ final class SigningFilter implements Filter {
             }
         }
         URI uri = URI.create(req.getURI());
-        RequestView view = new RequestView() {
-            public String method() {
-                return req.getMethod().toUpperCase(Locale.ROOT);
-            }
-
-            public String scheme() {
-                return uri.getScheme();
-            }
-
-            public String authority() {
-                int port = uri.getPort();
-                boolean dflt = port < 0 || port == 80 && "http".equals(uri.getScheme()) || port == 443 && "https".equals(uri.getScheme());
-                return dflt ? uri.getHost() : uri.getHost() + ":" + port;
-            }
-
-            public String path() {
-                return uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
-            }
-
-            public String query() {
-                return uri.getRawQuery();
-            }
-
-            public List<String> header(String name) {
-                return req.getHeaders().getValues(name);
-            }
-        };
+        RequestView view = new UriRequestView(req.getMethod(), uri, name -> req.getHeaders().getValues(name));
         long created = (options.created() == null ? Instant.now() : options.created()).getEpochSecond();
         Map<String, String> sig = RequestSigner.sign(view, new RequestSigner.Spec(components, created, options.expires(),
                 options.nonceOrFresh(), options.keyId() == null ? peer.id() : options.keyId(), "ed25519", "sig"), peer.privateKey());
