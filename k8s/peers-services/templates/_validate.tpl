@@ -1,0 +1,142 @@
+{{/*
+Checks that values.schema.json cannot express (relations between values). Every message names the
+value to change and how. Fails the render with all messages at once.
+*/}}
+{{- define "peers-services.validateValues" -}}
+{{- $messages := list -}}
+{{- $v := .Values -}}
+{{- $all := include "peers-services.allServices" . | fromYaml -}}
+{{- $services := include "peers-services.services" . | fromYaml -}}
+{{- if not $services -}}
+{{- $messages = append $messages "services: no service is enabled. Set services.<name>.enabled=true for at least one (e.g. services.key-registry.enabled=true)." -}}
+{{- end -}}
+{{- if and $v.discovery.servedBy (not (hasKey $services $v.discovery.servedBy)) -}}
+{{- $messages = append $messages (printf "discovery.servedBy: %q is not an enabled service. Enable services.%s, or set discovery.servedBy to an enabled service (or \"\" to serve no discovery document)." $v.discovery.servedBy $v.discovery.servedBy) -}}
+{{- end -}}
+{{- if and (or $v.ingress.enabled $v.gatewayAPI.enabled) (not $v.hostname) -}}
+{{- $messages = append $messages "hostname: the Ingress/HTTPRoute needs the public host name. Set hostname=<your host>." -}}
+{{- end -}}
+{{- if and $v.gatewayAPI.enabled (not $v.gatewayAPI.parentRefs) -}}
+{{- $messages = append $messages "gatewayAPI.parentRefs: the HTTPRoute must attach to a Gateway. Set gatewayAPI.parentRefs[0].name." -}}
+{{- end -}}
+
+{{- $paths := dict -}}
+{{- $discoveryNames := dict -}}
+{{- range $name := keys $services | sortAlpha -}}
+{{- $svc := get $services $name -}}
+{{- $at := printf "services.%s" $name -}}
+{{- if not $svc.image.repository -}}
+{{- $messages = append $messages (printf "%s.image.repository: no image for %s. Set it (images are built from %s/src/main/docker/Dockerfile.jvm)." $at $name $name) -}}
+{{- end -}}
+{{- if and $svc.autoscaling.enabled (gt (int $svc.autoscaling.minReplicas) (int $svc.autoscaling.maxReplicas)) -}}
+{{- $messages = append $messages (printf "%s.autoscaling: minReplicas (%v) is above maxReplicas (%v). Lower minReplicas or raise maxReplicas." $at $svc.autoscaling.minReplicas $svc.autoscaling.maxReplicas) -}}
+{{- end -}}
+{{- if and $svc.autoscaling.enabled (not (or (gt (int $svc.autoscaling.targetCPUUtilizationPercentage) 0) (gt (int $svc.autoscaling.targetMemoryUtilizationPercentage) 0))) -}}
+{{- $messages = append $messages (printf "%s.autoscaling: no target. Set targetCPUUtilizationPercentage and/or targetMemoryUtilizationPercentage above 0." $at) -}}
+{{- end -}}
+{{- if and $svc.pdb.enabled (ne (toString $svc.pdb.minAvailable) "") (ne (toString $svc.pdb.maxUnavailable) "") -}}
+{{- $messages = append $messages (printf "%s.pdb: minAvailable and maxUnavailable are both set; a PodDisruptionBudget takes one. Set the other to \"\"." $at) -}}
+{{- end -}}
+{{- if and $svc.pdb.enabled (eq (toString $svc.pdb.minAvailable) "") (eq (toString $svc.pdb.maxUnavailable) "") -}}
+{{- $messages = append $messages (printf "%s.pdb: neither minAvailable nor maxUnavailable is set. Set one (e.g. maxUnavailable=1)." $at) -}}
+{{- end -}}
+{{- if le (int $svc.terminationGracePeriodSeconds) (int $svc.preStopSleepSeconds) -}}
+{{- $messages = append $messages (printf "%s.terminationGracePeriodSeconds (%v) must exceed preStopSleepSeconds (%v), or the pod is killed before it shuts down cleanly." $at $svc.terminationGracePeriodSeconds $svc.preStopSleepSeconds) -}}
+{{- end -}}
+{{- if eq (int $svc.containerPorts.http) (int $svc.containerPorts.management) -}}
+{{- $messages = append $messages (printf "%s.containerPorts: http and management are both %v; the management port must stay apart so the ingress never exposes health and metrics." $at $svc.containerPorts.http) -}}
+{{- end -}}
+{{- range $other := $svc.calls -}}
+{{- if not (hasKey $all $other) -}}
+{{- $messages = append $messages (printf "%s.calls: %q is not a service of this chart (known: %s)." $at $other (keys $all | sortAlpha | join ", ")) -}}
+{{- end -}}
+{{- end -}}
+{{- range $route := $svc.routes -}}
+{{- $key := printf "%s %s" $route.pathType $route.path -}}
+{{- if hasKey $paths $key -}}
+{{- $messages = append $messages (printf "%s.routes: %s path %s is also routed to %s; each path goes to one service." $at $route.pathType $route.path (get $paths $key)) -}}
+{{- else -}}
+{{- $_ := set $paths $key $name -}}
+{{- end -}}
+{{- end -}}
+{{- with $svc.discovery.name -}}
+{{- if hasKey $discoveryNames . -}}
+{{- $messages = append $messages (printf "%s.discovery.name: %q is also the discovery name of %s; names must be unique." $at . (get $discoveryNames .)) -}}
+{{- else -}}
+{{- $_ := set $discoveryNames . $name -}}
+{{- end -}}
+{{- if not $svc.discovery.basePath -}}
+{{- $messages = append $messages (printf "%s.discovery.basePath: %s is listed in the discovery document as %q but has no base path. Set it (e.g. /%s/v1)." $at $name . .) -}}
+{{- end -}}
+{{- end -}}
+{{- range $key := keys $svc.secrets | sortAlpha -}}
+{{- $secret := get $svc.secrets $key -}}
+{{- if and $secret.value $secret.existingSecret -}}
+{{- $messages = append $messages (printf "%s.secrets.%s: both value and existingSecret are set. Keep existingSecret and remove value." $at $key) -}}
+{{- end -}}
+{{- if and $secret.required (not (or $secret.value $secret.existingSecret)) -}}
+{{- $messages = append $messages (printf "%s.secrets.%s: required, but neither existingSecret nor value is set. Set %s.secrets.%s.existingSecret to a Secret holding key %q." $at $key $at $key $secret.existingSecretKey) -}}
+{{- end -}}
+{{- if and $secret.existingSecret (not $secret.existingSecretKey) -}}
+{{- $messages = append $messages (printf "%s.secrets.%s.existingSecretKey: empty; name the key of %s that holds %s." $at $key $secret.existingSecret $secret.env) -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+
+{{- if include "peers-services.anyUses" (dict "root" . "store" "postgresql") -}}
+{{- $pg := $v.postgresql -}}
+{{- if not $pg.host -}}
+{{- $messages = append $messages "postgresql.host: empty. Set the read-write endpoint of your PostgreSQL (CloudNativePG: <cluster>-rw)." -}}
+{{- end -}}
+{{- if and $pg.auth.password $pg.auth.existingSecret -}}
+{{- $messages = append $messages "postgresql.auth: both password and existingSecret are set. Keep existingSecret and remove password." -}}
+{{- end -}}
+{{- if not (or $pg.auth.password $pg.auth.existingSecret) -}}
+{{- $messages = append $messages "postgresql.auth: no credentials. Set postgresql.auth.existingSecret (CloudNativePG: <cluster>-app) or postgresql.auth.password." -}}
+{{- end -}}
+{{- if and (not (and $pg.auth.existingSecret $pg.auth.existingSecretUsernameKey)) (not $pg.auth.username) -}}
+{{- $messages = append $messages "postgresql.auth.username: empty, and no existingSecretUsernameKey to read it from. Set one of them." -}}
+{{- end -}}
+{{- if and (has $pg.tls.mode (list "verify-ca" "verify-full")) (not $pg.tls.caSecret) -}}
+{{- $messages = append $messages (printf "postgresql.tls.caSecret: mode %s checks the server certificate, so it needs the CA. Set postgresql.tls.caSecret (CloudNativePG: <cluster>-ca) or choose mode require." $pg.tls.mode) -}}
+{{- end -}}
+{{- end -}}
+
+{{- if include "peers-services.anyUses" (dict "root" . "store" "kafka") -}}
+{{- $k := $v.kafka -}}
+{{- if not $k.bootstrapServers -}}
+{{- $messages = append $messages "kafka.bootstrapServers: empty. Set your brokers' bootstrap address (Strimzi: <cluster>-kafka-bootstrap:9092)." -}}
+{{- end -}}
+{{- if $k.sasl.enabled -}}
+{{- if not $k.sasl.username -}}
+{{- $messages = append $messages "kafka.sasl.username: SASL is enabled but no user is set. Set kafka.sasl.username (Strimzi: the KafkaUser's name)." -}}
+{{- end -}}
+{{- if not (or $k.sasl.password $k.sasl.existingSecret) -}}
+{{- $messages = append $messages "kafka.sasl: SASL is enabled but no password. Set kafka.sasl.existingSecret (Strimzi: the KafkaUser's Secret) or kafka.sasl.password." -}}
+{{- end -}}
+{{- if and $k.sasl.password $k.sasl.existingSecret -}}
+{{- $messages = append $messages "kafka.sasl: both password and existingSecret are set. Keep existingSecret and remove password." -}}
+{{- end -}}
+{{- end -}}
+{{- if and $k.tls.caSecret (not $k.tls.enabled) -}}
+{{- $messages = append $messages "kafka.tls.caSecret is set but kafka.tls.enabled is false. Enable TLS or clear caSecret." -}}
+{{- end -}}
+{{- end -}}
+
+{{- if include "peers-services.anyUses" (dict "root" . "store" "s3") -}}
+{{- $a := $v.s3.auth -}}
+{{- if not $v.s3.endpoint -}}
+{{- $messages = append $messages "s3.endpoint: empty. Set the URL of your S3-compatible store." -}}
+{{- end -}}
+{{- if and (or $a.accessKeyId $a.secretAccessKey) $a.existingSecret -}}
+{{- $messages = append $messages "s3.auth: both inline keys and existingSecret are set. Keep existingSecret and remove accessKeyId/secretAccessKey." -}}
+{{- end -}}
+{{- if and (not $a.existingSecret) (not (and $a.accessKeyId $a.secretAccessKey)) -}}
+{{- $messages = append $messages "s3.auth: no credentials. Set s3.auth.existingSecret, or both s3.auth.accessKeyId and s3.auth.secretAccessKey." -}}
+{{- end -}}
+{{- end -}}
+
+{{- if $messages -}}
+{{- printf "\nVALUES VALIDATION:\n  - %s" (join "\n  - " $messages) | fail -}}
+{{- end -}}
+{{- end -}}

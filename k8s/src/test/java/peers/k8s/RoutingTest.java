@@ -1,0 +1,237 @@
+package peers.k8s;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServicePort;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRouteMatch;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRouteRule;
+import io.fabric8.kubernetes.api.model.networking.v1.HTTPIngressPath;
+import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
+import io.fabric8.kubernetes.api.model.networking.v1.IngressBackend;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The URL space of ARCHITECTURE ("Public URL space (behind one ingress)") routes each prefix to the
+ * right Service and, through the Service's named port, to the container's HTTP port; management
+ * endpoints are never routed. Request paths are resolved the way the Ingress and Gateway API specs
+ * match (Exact first, then the longest element-wise prefix).
+ */
+class RoutingTest {
+
+    /** A request path under each ARCHITECTURE prefix → the service that owns it. */
+    static final Map<String, String> ARCHITECTURE = new LinkedHashMap<>();
+
+    static {
+        ARCHITECTURE.put("/registry/v1/handles/alice", "key-registry");
+        ARCHITECTURE.put("/registry", "key-registry");
+        ARCHITECTURE.put("/registry/openapi", "key-registry");
+        ARCHITECTURE.put("/.well-known/webfinger", "key-registry");
+        ARCHITECTURE.put("/.well-known/peers-services", "key-registry");
+        ARCHITECTURE.put("/signal/v1/rooms", "signaling");
+        ARCHITECTURE.put("/signal/v1/ws", "signaling");
+        ARCHITECTURE.put("/sync/v1/streams/s1/records", "sync-buffer");
+        ARCHITECTURE.put("/sync/v1/live/s1", "sync-buffer");
+        ARCHITECTURE.put("/backup/v1/repositories", "backup-service");
+        ARCHITECTURE.put("/backup/restic/repo1/config", "backup-service");
+        ARCHITECTURE.put("/auth/v1/passkeys/register", "managed-keys");
+        ARCHITECTURE.put("/billing/v1/apps", "affiliate-billing");
+    }
+
+    /** Paths that must reach no service. */
+    static final List<String> NOT_ROUTED = List.of("/", "/q/health/live", "/q/health/ready", "/q/metrics", "/registryx", "/.well-known/other",
+            "/.well-known/webfinger/extra", "/openapi");
+
+    @Test
+    void keyRegistryPrefixesRouteToItsServiceByDefault() {
+        Manifests m = Chart.render();
+        List<Ingress> ingresses = m.ofType(Ingress.class);
+        assertEquals(1, ingresses.size(), "one Ingress; no WebSocket routes yet");
+        ARCHITECTURE.forEach((path, service) -> {
+            String routed = resolveIngress(ingresses, path);
+            if (service.equals("key-registry")) {
+                assertEquals(Chart.objectName(service), routed, path);
+                assertReachesHttpPort(m, routed, ingressPortName(ingresses, path), service);
+            } else {
+                assertNull(routed, path + ": " + service + " is not enabled, so it must not be routed");
+            }
+        });
+        NOT_ROUTED.forEach(path -> assertNull(resolveIngress(ingresses, path), path));
+    }
+
+    @Test
+    void everyArchitecturePrefixRoutesToTheRightServiceWhenEveryServiceIsEnabled() {
+        Manifests m = Chart.render(Chart.testResource("all-services-values.yaml"));
+        List<Ingress> ingresses = m.ofType(Ingress.class);
+        ARCHITECTURE.forEach((path, service) -> {
+            String routed = resolveIngress(ingresses, path);
+            assertEquals(Chart.objectName(service), routed, path);
+            assertReachesHttpPort(m, routed, ingressPortName(ingresses, path), service);
+        });
+        NOT_ROUTED.forEach(path -> assertNull(resolveIngress(ingresses, path), path));
+    }
+
+    @Test
+    void theIngressHasClassTlsAndOneHost() {
+        Ingress ingress = Chart.render(Chart.values("hostname: peers.example.org\ningress:\n  className: traefik\n")).get(Ingress.class, "peers-peers-services");
+        assertEquals("traefik", ingress.getSpec().getIngressClassName());
+        assertEquals(List.of("peers.example.org"), ingress.getSpec().getTls().get(0).getHosts());
+        assertEquals("peers-peers-services-tls", ingress.getSpec().getTls().get(0).getSecretName());
+        assertEquals(List.of("peers.example.org"), ingress.getSpec().getRules().stream().map(r -> r.getHost()).toList());
+        Ingress plain = Chart.render(Chart.values("ingress:\n  tls: {enabled: false}\n")).get(Ingress.class, "peers-peers-services");
+        assertTrue(plain.getSpec().getTls() == null || plain.getSpec().getTls().isEmpty());
+    }
+
+    @Test
+    void webSocketPathsGetLongTimeoutsAndOtherPathsDoNot() {
+        Manifests m = Chart.render(Chart.testResource("all-services-values.yaml"));
+        Ingress main = m.get(Ingress.class, "peers-peers-services");
+        Ingress sockets = m.get(Ingress.class, "peers-peers-services-websocket");
+        assertEquals(List.of("/signal/v1/ws", "/sync/v1/live"), paths(sockets));
+        assertEquals("3600", sockets.getMetadata().getAnnotations().get("nginx.ingress.kubernetes.io/proxy-read-timeout"));
+        assertEquals("3600", sockets.getMetadata().getAnnotations().get("nginx.ingress.kubernetes.io/proxy-send-timeout"));
+        assertTrue(main.getMetadata().getAnnotations() == null || !main.getMetadata().getAnnotations().containsKey("nginx.ingress.kubernetes.io/proxy-read-timeout"));
+        assertFalse(paths(main).contains("/signal/v1/ws"));
+        assertEquals(main.getSpec().getTls(), sockets.getSpec().getTls(), "same host, same certificate");
+        assertEquals(main.getSpec().getIngressClassName(), sockets.getSpec().getIngressClassName());
+    }
+
+    @Test
+    void disablingAServiceRemovesItsRoutesAndDiscoveryEntry() {
+        Manifests m = Chart.render(Chart.testResource("all-services-values.yaml"), Chart.values("services:\n  signaling: {enabled: false}\n"));
+        List<Ingress> ingresses = m.ofType(Ingress.class);
+        assertNull(resolveIngress(ingresses, "/signal/v1/rooms"));
+        assertNull(resolveIngress(ingresses, "/signal/v1/ws"));
+        assertEquals(Chart.objectName("sync-buffer"), resolveIngress(ingresses, "/sync/v1/live/x"));
+        assertFalse(discovery(m).containsKey("PEERS_REGISTRY_DISCOVERY_SERVICES_SIGNAL"));
+    }
+
+    @Test
+    void theGatewayApiRouteCarriesTheSameUrlSpace() {
+        Manifests m = Chart.render(Chart.testResource("all-services-values.yaml"), Chart.CI_DIR.resolve("gateway-api-values.yaml"));
+        assertTrue(m.ofType(Ingress.class).isEmpty(), "the Ingress is switched off");
+        HTTPRoute route = m.get(HTTPRoute.class, "peers-peers-services");
+        assertEquals(List.of("peers.ci.example.org"), route.getSpec().getHostnames());
+        assertEquals("shared-gateway", route.getSpec().getParentRefs().get(0).getName());
+        assertEquals("gateways", route.getSpec().getParentRefs().get(0).getNamespace());
+        assertTrue(route.getSpec().getRules().size() <= 16, "an HTTPRoute holds at most 16 rules");
+        ARCHITECTURE.forEach((path, service) -> {
+            HTTPRouteRule rule = resolveGateway(route, path);
+            assertEquals(Chart.objectName(service), rule == null ? null : rule.getBackendRefs().get(0).getName(), path);
+            Service svc = m.get(Service.class, Chart.objectName(service));
+            int servicePort = rule.getBackendRefs().get(0).getPort();
+            ServicePort port = svc.getSpec().getPorts().stream().filter(p -> p.getPort() == servicePort).findFirst().orElseThrow();
+            assertEquals("http", port.getName(), path + " reaches the http port, never management");
+            boolean socket = path.startsWith("/signal/v1/ws") || path.startsWith("/sync/v1/live");
+            assertEquals(socket, rule.getTimeouts() != null, path + ": timeouts only on WebSocket rules");
+        });
+        NOT_ROUTED.forEach(path -> assertNull(resolveGateway(route, path), path));
+    }
+
+    @Test
+    void theDiscoveryDocumentListsTheEnabledServices() {
+        assertEquals(Map.of("PEERS_REGISTRY_DISCOVERY_SERVICES_REGISTRY", "/registry/v1"), discovery(Chart.render()));
+        Manifests all = Chart.render(Chart.testResource("all-services-values.yaml"));
+        assertEquals(Map.of(
+                "PEERS_REGISTRY_DISCOVERY_SERVICES_REGISTRY", "/registry/v1",
+                "PEERS_REGISTRY_DISCOVERY_SERVICES_SIGNAL", "/signal/v1",
+                "PEERS_REGISTRY_DISCOVERY_SERVICES_SYNC", "/sync/v1",
+                "PEERS_REGISTRY_DISCOVERY_SERVICES_BACKUP", "/backup/v1",
+                "PEERS_REGISTRY_DISCOVERY_SERVICES_AUTH", "/auth/v1",
+                "PEERS_REGISTRY_DISCOVERY_SERVICES_BILLING", "/billing/v1"), discovery(all));
+        // Only the service that serves the document receives the list.
+        all.configMaps().stream().filter(c -> !c.getMetadata().getName().equals(Chart.objectName("key-registry")))
+                .forEach(c -> assertTrue(c.getData().keySet().stream().noneMatch(k -> k.startsWith("PEERS_REGISTRY_DISCOVERY_")), c.getMetadata().getName()));
+    }
+
+    // --- resolution as the specs define it ---
+
+    private static Map<String, String> discovery(Manifests m) {
+        Map<String, String> out = new TreeMap<>();
+        m.get(ConfigMap.class, Chart.objectName("key-registry")).getData().forEach((k, v) -> {
+            if (k.startsWith("PEERS_REGISTRY_DISCOVERY_SERVICES_")) {
+                out.put(k, v);
+            }
+        });
+        return out;
+    }
+
+    private static List<String> paths(Ingress ingress) {
+        return ingress.getSpec().getRules().get(0).getHttp().getPaths().stream().map(HTTPIngressPath::getPath).toList();
+    }
+
+    /** Backend Service of the Ingress path that wins for this request path, or null (several Ingresses for one host merge). */
+    static String resolveIngress(List<Ingress> ingresses, String requestPath) {
+        HTTPIngressPath best = bestIngressPath(ingresses, requestPath);
+        return best == null ? null : best.getBackend().getService().getName();
+    }
+
+    private static String ingressPortName(List<Ingress> ingresses, String requestPath) {
+        IngressBackend backend = bestIngressPath(ingresses, requestPath).getBackend();
+        assertNull(backend.getService().getPort().getNumber(), "backends name their port");
+        return backend.getService().getPort().getName();
+    }
+
+    private static HTTPIngressPath bestIngressPath(List<Ingress> ingresses, String requestPath) {
+        List<HTTPIngressPath> candidates = new ArrayList<>();
+        ingresses.forEach(i -> i.getSpec().getRules().forEach(r -> candidates.addAll(r.getHttp().getPaths())));
+        HTTPIngressPath best = null;
+        for (HTTPIngressPath p : candidates) {
+            if (p.getPathType().equals("Exact") && p.getPath().equals(requestPath)) {
+                return p;
+            }
+            if (p.getPathType().equals("Prefix") && prefixMatches(p.getPath(), requestPath)
+                    && (best == null || p.getPath().length() > best.getPath().length())) {
+                best = p;
+            }
+        }
+        return best;
+    }
+
+    private static HTTPRouteRule resolveGateway(HTTPRoute route, String requestPath) {
+        HTTPRouteRule best = null;
+        int bestLength = -1;
+        for (HTTPRouteRule rule : route.getSpec().getRules()) {
+            for (HTTPRouteMatch match : rule.getMatches()) {
+                String type = match.getPath().getType();
+                String value = match.getPath().getValue();
+                if (type.equals("Exact") && value.equals(requestPath)) {
+                    return rule;
+                }
+                if (type.equals("PathPrefix") && prefixMatches(value, requestPath) && value.length() > bestLength) {
+                    best = rule;
+                    bestLength = value.length();
+                }
+            }
+        }
+        return best;
+    }
+
+    /** Element-wise prefix match; a trailing slash in the prefix is ignored ("/registry/" matches "/registry"). */
+    static boolean prefixMatches(String prefix, String path) {
+        String p = prefix.endsWith("/") ? prefix.substring(0, prefix.length() - 1) : prefix;
+        return p.isEmpty() || path.equals(p) || path.startsWith(p + "/");
+    }
+
+    private static void assertReachesHttpPort(Manifests m, String serviceName, String servicePortName, String component) {
+        assertEquals("http", servicePortName, serviceName);
+        Service svc = m.get(Service.class, serviceName);
+        String target = ServiceResourcesTest.targetPortName(svc, servicePortName);
+        Deployment deployment = m.ofComponent(Deployment.class, component).get(0);
+        assertEquals(deployment.getSpec().getSelector().getMatchLabels(), svc.getSpec().getSelector());
+        Container container = deployment.getSpec().getTemplate().getSpec().getContainers().get(0);
+        assertEquals(8080, ServiceResourcesTest.port(container, target), serviceName + " → container HTTP port");
+    }
+}

@@ -1,0 +1,131 @@
+package peers.k8s;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+/** Credentials live in Secrets only: never in a ConfigMap, never inline in a pod spec. */
+class SecretsTest {
+
+    private static final String PG_PASSWORD = "pg-Secret-0f3a9c";
+    private static final String KAFKA_PASSWORD = "kafka-Secret-77b1e2";
+    private static final String S3_KEY_ID = "s3-KeyId-4d2f81";
+    private static final String S3_SECRET = "s3-Secret-a1c9e0";
+    private static final String LOG_KEY = "MC4CAQAwBQYDK2VwBCIEIJ-logkey-5e8d";
+    private static final String KEK = "kek-Secret-93ab77";
+    private static final List<String> ALL = List.of(PG_PASSWORD, KAFKA_PASSWORD, S3_KEY_ID, S3_SECRET, LOG_KEY, KEK);
+
+    /** Names of settings that must never sit in a ConfigMap. */
+    private static final Pattern CREDENTIAL_NAME = Pattern.compile(".*(PASSWORD|SECRET|PRIVATE_KEY|KEK|JAAS|TOKEN|ACCESS_KEY).*");
+
+    private static final String INLINE = """
+            postgresql:
+              auth: {password: %s, existingSecret: ""}
+            kafka:
+              sasl: {enabled: true, username: peers, password: %s}
+            s3:
+              auth: {accessKeyId: %s, secretAccessKey: %s, existingSecret: ""}
+            services:
+              key-registry:
+                secrets:
+                  logPrivateKey: {value: %s}
+              managed-keys:
+                secrets:
+                  kek: {value: %s, existingSecret: ""}
+            """.formatted(PG_PASSWORD, KAFKA_PASSWORD, S3_KEY_ID, S3_SECRET, LOG_KEY, KEK);
+
+    @Test
+    void inlineCredentialsGoIntoSecretsOnly() {
+        Manifests m = Chart.render(Chart.testResource("all-services-values.yaml"), Chart.values(INLINE));
+        String secretText = m.secrets().stream().flatMap(s -> s.getData().values().stream())
+                .map(v -> new String(Base64.getDecoder().decode(v), StandardCharsets.UTF_8)).collect(Collectors.joining("\n"));
+        for (String credential : ALL) {
+            assertTrue(secretText.contains(credential), credential + " is stored in a Secret");
+        }
+        KubernetesSerialization yaml = new KubernetesSerialization();
+        for (HasMetadata resource : m.all) {
+            if (resource instanceof Secret) {
+                continue;
+            }
+            String text = yaml.asYaml(resource);
+            for (String credential : ALL) {
+                assertFalse(text.contains(credential), credential + " leaked into " + resource.getKind() + "/" + resource.getMetadata().getName());
+                assertFalse(text.contains(Base64.getEncoder().encodeToString(credential.getBytes(StandardCharsets.UTF_8))),
+                        credential + " (base64) leaked into " + resource.getKind() + "/" + resource.getMetadata().getName());
+            }
+        }
+        // The pods read them through secretKeyRef.
+        Map<String, EnvVar> registryEnv = env(m, "key-registry");
+        assertEquals(Chart.objectName("key-registry"), registryEnv.get("PEERS_REGISTRY_LOG_PRIVATE_KEY").getValueFrom().getSecretKeyRef().getName());
+        assertEquals("peers-peers-services-postgresql", registryEnv.get("QUARKUS_DATASOURCE_PASSWORD").getValueFrom().getSecretKeyRef().getName());
+        assertEquals("peers-peers-services-kafka", registryEnv.get("PEERS_KAFKA_SASL_PASSWORD").getValueFrom().getSecretKeyRef().getName());
+        assertTrue(registryEnv.get("KAFKA_SASL_JAAS_CONFIG").getValue().contains("password=\"$(PEERS_KAFKA_SASL_PASSWORD)\""),
+                "the JAAS line references the password variable; Kubernetes expands it in the pod");
+        Map<String, EnvVar> backupEnv = env(m, "backup-service");
+        assertEquals("peers-peers-services-s3", backupEnv.get("PEERS_S3_SECRET_KEY").getValueFrom().getSecretKeyRef().getName());
+    }
+
+    @Test
+    void existingSecretsAreReferencedAndNoSecretIsMade() {
+        Manifests m = Chart.render(Chart.testResource("all-services-values.yaml"), Chart.CI_DIR.resolve("production-values.yaml"));
+        assertTrue(m.secrets().isEmpty(), "no chart-made Secret when every credential comes from an existing one");
+        Map<String, EnvVar> env = env(m, "key-registry");
+        var logKey = env.get("PEERS_REGISTRY_LOG_PRIVATE_KEY").getValueFrom().getSecretKeyRef();
+        assertEquals("peers-registry-log-key", logKey.getName());
+        assertEquals("log-private-key", logKey.getKey());
+        var password = env.get("QUARKUS_DATASOURCE_PASSWORD").getValueFrom().getSecretKeyRef();
+        assertEquals("peers-db-app", password.getName());
+        assertEquals("password", password.getKey());
+        var user = env.get("QUARKUS_DATASOURCE_USERNAME").getValueFrom().getSecretKeyRef();
+        assertEquals("username", user.getKey(), "CloudNativePG's app Secret holds the user name too");
+        assertEquals("static-auth-secret", env(m, "signaling").get("PEERS_SIGNALING_TURN_SECRET").getValueFrom().getSecretKeyRef().getKey());
+        assertEquals("peers-kek", env(m, "managed-keys").get("PEERS_MANAGED_KEYS_KEK").getValueFrom().getSecretKeyRef().getName());
+    }
+
+    @Test
+    void noConfigMapCarriesACredentialSetting() {
+        for (Manifests m : List.of(Chart.render(), Chart.render(Chart.testResource("all-services-values.yaml"), Chart.values(INLINE)),
+                Chart.render(Chart.testResource("all-services-values.yaml"), Chart.testResource("all-switches-values.yaml")))) {
+            for (ConfigMap configMap : m.configMaps()) {
+                configMap.getData().keySet().forEach(key -> assertFalse(CREDENTIAL_NAME.matcher(key).matches(),
+                        configMap.getMetadata().getName() + " has " + key));
+            }
+            for (Deployment deployment : m.ofType(Deployment.class)) {
+                for (EnvVar var : deployment.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv()) {
+                    if (CREDENTIAL_NAME.matcher(var.getName()).matches() && !var.getName().equals("KAFKA_SASL_JAAS_CONFIG")) {
+                        assertNotNull(var.getValueFrom(), var.getName() + " comes from a Secret");
+                        assertNotNull(var.getValueFrom().getSecretKeyRef(), var.getName() + " comes from a Secret");
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void withoutALogKeyTheVariableIsAbsentAndTheRegistryKeepsItsOwn() {
+        Map<String, EnvVar> env = env(Chart.render(), "key-registry");
+        assertFalse(env.containsKey("PEERS_REGISTRY_LOG_PRIVATE_KEY"));
+        assertTrue(Optional.ofNullable(Chart.notes()).orElse("").contains("no log signing key from a Secret"));
+    }
+
+    private static Map<String, EnvVar> env(Manifests m, String service) {
+        return m.get(Deployment.class, Chart.objectName(service)).getSpec().getTemplate().getSpec().getContainers().get(0).getEnv().stream()
+                .collect(Collectors.toMap(EnvVar::getName, e -> e));
+    }
+}
