@@ -1,6 +1,5 @@
 package peers.common.http;
 
-import io.quarkus.runtime.StartupEvent;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
@@ -54,9 +53,5 @@ public class BodyBuffering {
             return;
         }
         Problems.end(rc.response(), p, rc.normalizedPath());
-    }
-
-    void onStart(@Observes StartupEvent ev) {
-        // Eagerly created so the router observer above is registered at boot.
     }
 }

@@ -12,7 +12,6 @@ import org.greenbytes.http.sfv.Item;
 import org.greenbytes.http.sfv.ListElement;
 import org.greenbytes.http.sfv.Parser;
 import org.greenbytes.http.sfv.StringItem;
-import peers.common.problems.ProblemException;
 
 /**
  * One signature of a request: its label, covered components and parameters (RFC 9421 §4.1), and
@@ -105,10 +104,5 @@ public record SignatureInput(String label, List<String> components, Long created
             return s.get();
         }
         throw SignatureException.invalid("signature parameter '" + name + "' must be a quoted string");
-    }
-
-    /** Exception type re-exported for callers that catch parse problems. */
-    public static boolean isSignatureProblem(Throwable t) {
-        return t instanceof ProblemException;
     }
 }

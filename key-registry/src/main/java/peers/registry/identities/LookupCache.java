@@ -8,7 +8,6 @@ import io.vertx.mutiny.pgclient.pubsub.PgSubscriber;
 import io.vertx.pgclient.PgConnectOptions;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
@@ -121,9 +120,5 @@ public class LookupCache {
         } catch (NumberFormatException e) {
             return -1; // unknown payload: evict everything
         }
-    }
-
-    Map<String, ?> snapshot() {
-        return Map.copyOf(entries);
     }
 }
