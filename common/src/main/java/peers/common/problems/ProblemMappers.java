@@ -101,6 +101,11 @@ public class ProblemMappers {
             return Problems.response(new ProblemException(ProblemType.UNAVAILABLE,
                     "a storage dependency of this service is unreachable; retry with backoff").withHeader("Retry-After", "5"), uri.getPath());
         }
+        if (isUniqueViolation(e)) {
+            // A race the service's own checks did not catch: the database kept its invariant; the client may retry.
+            return Problems.response(new ProblemException(ProblemType.CONFLICT,
+                    "a concurrent request changed the same data; read the current state and retry"), uri.getPath());
+        }
         String incident = UUID.randomUUID().toString();
         LOG.errorf(e, "unexpected failure on %s (incident %s)", uri.getPath(), incident);
         return Problems.response(new ProblemException(ProblemType.INTERNAL,
@@ -122,6 +127,22 @@ public class ProblemMappers {
             }
             if (t.getCause() == t) {
                 break;
+            }
+        }
+        return false;
+    }
+
+    /** True for PostgreSQL's unique_violation (SQLSTATE 23505), however the driver or ORM wrapped it. */
+    public static boolean isUniqueViolation(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof java.sql.SQLException sql && "23505".equals(sql.getSQLState())) {
+                return true;
+            }
+            if (t.getClass().getName().equals("io.vertx.pgclient.PgException") && t.getMessage() != null && t.getMessage().contains("23505")) {
+                return true;
+            }
+            if (t instanceof org.hibernate.JDBCException j && "23505".equals(j.getSQLState())) {
+                return true;
             }
         }
         return false;

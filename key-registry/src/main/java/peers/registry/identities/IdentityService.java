@@ -4,6 +4,8 @@ import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
+import io.vertx.pgclient.PgException;
+import jakarta.persistence.LockModeType;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
 import java.time.Instant;
@@ -26,10 +28,13 @@ import peers.registry.handles.InvalidHandle;
 import peers.registry.log.TransparencyLog;
 
 /**
- * Every change to identities, each in one transaction with its log entry and its event. All writes
- * first take the log lock ({@link TransparencyLog#lock()}), which serializes them: checks such as
- * "is this handle free" cannot race, and log indexes stay dense. Authorization happens here, in
- * {@link #owned}: only an identity's current key changes it.
+ * Every change to identities, each in one transaction with its log entry and its event.
+ * Authorization happens here, in {@link #owned}: only an identity's current key changes it.
+ *
+ * <p>Concurrency: changes to one identity serialize on its row lock ({@code SELECT … FOR UPDATE});
+ * uniqueness of keys and handles is decided by PostgreSQL's unique constraints (the friendly
+ * pre-checks only give better messages), so a lost race is a clean 409; and the log's global lock
+ * is held only from the append to the commit, which keeps leaf indexes dense and heads in order.
  */
 @ApplicationScoped
 public class IdentityService {
@@ -62,8 +67,7 @@ public class IdentityService {
         String encKey = checkEncryptionKey(encryptionKey);
         List<Device> certified = certify(caller.toString(), devices == null ? List.of() : devices, Set.of());
         Instant now = clock.instant();
-        return log.lock()
-                .chain(() -> IdentityKey.<IdentityKey>findById(caller.toString()))
+        return IdentityKey.<IdentityKey>findById(caller.toString())
                 .chain(existing -> {
                     if (existing != null) {
                         throw new ProblemException(RegistryProblems.KEY_REGISTERED,
@@ -98,7 +102,8 @@ public class IdentityService {
                     return Panache.getSession().chain(s -> s.persistAll(rows.toArray())).replaceWith(i);
                 })
                 .chain(i -> record(i, "register", "registered"))
-                .map(i -> i.id);
+                .map(i -> i.id)
+                .onFailure(IdentityService::isUniqueViolation).transform(IdentityService::uniqueProblem);
     }
 
     /** Replaces the identity key with {@code newKey}, which proves possession with {@code proof}. */
@@ -217,9 +222,53 @@ public class IdentityService {
         });
     }
 
+    /** Like {@link #owned}, holding the identity's row lock until commit, so changes to one identity serialize. */
+    private Uni<Identity> ownedForUpdate(PeerKey caller, String pathKey) {
+        PeerKey key = parseKey("key", pathKey);
+        return Identity.<Identity>find("identityKey", key.toString()).withLock(LockModeType.PESSIMISTIC_WRITE).firstResult().map(i -> {
+            if (i == null) {
+                throw RegistryProblems.unknownIdentity("with current key " + key);
+            }
+            if (!caller.equals(key)) {
+                throw new ProblemException(RegistryProblems.NOT_OWNER, "sign this request with the identity's current key " + key
+                        + " (it was signed by " + caller + ")");
+            }
+            return i;
+        });
+    }
+
+    /** A concurrent writer won a race the pre-checks could not see: PostgreSQL's unique constraints decide. */
+    static boolean isUniqueViolation(Throwable e) {
+        return uniqueConstraint(e) != null;
+    }
+
+    private static String uniqueConstraint(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof PgException pg && "23505".equals(pg.getSqlState())) {
+                return pg.getConstraint() == null ? "" : pg.getConstraint();
+            }
+            if (t instanceof org.hibernate.exception.ConstraintViolationException cv && "23505".equals(cv.getSQLState())) {
+                return cv.getConstraintName() == null ? "" : cv.getConstraintName();
+            }
+        }
+        return null;
+    }
+
+    static Throwable uniqueProblem(Throwable e) {
+        String constraint = uniqueConstraint(e);
+        return switch (constraint) {
+            case "identities_handle_key" -> new ProblemException(RegistryProblems.HANDLE_TAKEN, "the handle is taken; choose another");
+            case "identities_handle_skeleton_key" -> new ProblemException(RegistryProblems.HANDLE_CONFUSABLE,
+                    "the handle looks like an existing handle (same Unicode confusable skeleton); choose one that reads differently");
+            case "identity_keys_pkey", "identities_identity_key_key", "identities_first_key_key" -> new ProblemException(
+                    RegistryProblems.KEY_REGISTERED, "the key already belongs to an identity; a key registers once and is never reused");
+            case "devices_identity_key" -> ProblemException.invalid("devices.key", "this device is already present");
+            default -> new ProblemException(peers.common.problems.ProblemType.CONFLICT, "a concurrent change conflicted with this one; retry");
+        };
+    }
+
     private Uni<Long> mutate(PeerKey caller, String pathKey, String op, String event, Function<Identity, Uni<Void>> change) {
-        return log.lock()
-                .chain(() -> owned(caller, pathKey))
+        return ownedForUpdate(caller, pathKey)
                 .invoke(i -> {
                     if (i.status == Identity.Status.REVOKED) {
                         throw new ProblemException(RegistryProblems.IDENTITY_REVOKED, "identity " + i.firstKey + " is revoked and cannot change");
@@ -227,7 +276,8 @@ public class IdentityService {
                 })
                 .chain(i -> change.apply(i).replaceWith(i))
                 .chain(i -> record(i, op, event))
-                .map(i -> i.id);
+                .map(i -> i.id)
+                .onFailure(IdentityService::isUniqueViolation).transform(IdentityService::uniqueProblem);
     }
 
     /** Appends the identity's new state to the log and its event to the outbox. */
@@ -237,7 +287,9 @@ public class IdentityService {
         i.updatedAt = clock.instant();
         return Panache.flush()
                 .chain(() -> Device.<Device>list("identityId", i.id))
-                .chain(devices -> log.append(i.id, LogEntries.entry(op, i, devices, previous)))
+                // The log lock is taken only now, for the append and the commit: the identity's own rows are
+                // written and uniqueness is enforced by constraints before it, so writers overlap until here.
+                .chain(devices -> log.lock().chain(() -> log.append(i.id, LogEntries.entry(op, i, devices, previous))))
                 .chain(appended -> {
                     i.lastLeaf = appended.leaf().leafIndex;
                     Map<String, Object> data = new LinkedHashMap<>();
