@@ -1,0 +1,9 @@
+// @peers/client: the Peers services protocols for apps (browsers and Node >= 20, WebCrypto only).
+export { Identity, EncryptionKeyPair, verifyPeerSignature, peerKeyBytes } from './identity.js';
+export {
+  PEERS_COMPONENTS, contentDigest, newNonce, signatureParams, componentValue, signatureBase, signMessage, signRequest, signedFetch,
+} from './signing.js';
+export { leafHash, nodeHash, rootFromInclusion, verifyInclusion, verifyConsistency } from './merkle.js';
+export { RegistryClient, certifyDevice, deviceCertificateText, treeHeadText, entryCommitment } from './registry.js';
+export { ProofError, PeersProblem } from './errors.js';
+export { toBase64Url, fromBase64Url } from './base64.js';
