@@ -302,10 +302,6 @@ public class IdentityService {
                     data.put("leafIndex", i.lastLeaf);
                     return outbox.enqueue(TOPIC, "peers.identity." + event + ".v1", i.firstKey, data);
                 })
-                // Delivered at commit to every replica, which drops its cached answers about this identity.
-                .chain(() -> Panache.getSession().chain(s -> s.createNativeQuery(
-                        "SELECT 1 AS n FROM pg_notify('" + LookupCache.CHANNEL + "', :id)", Integer.class)
-                        .setParameter("id", Long.toString(i.id)).getSingleResult()))
                 .replaceWith(i);
     }
 

@@ -17,10 +17,10 @@ import peers.registry.RegistryConfig;
 
 /**
  * Caches lookup answers (an identity's newest entry) in memory, so the hot read path needs no
- * database round trip, and keeps every replica's cache exact with PostgreSQL LISTEN/NOTIFY: each
- * write transaction notifies {@value #CHANNEL} with the identity id, delivered at commit to every
- * replica, which evicts it. The writing replica also evicts synchronously after its commit, so a
- * client reads its own writes at once.
+ * database round trip, and keeps every replica's cache exact with PostgreSQL LISTEN/NOTIFY: a
+ * trigger on {@code identities} (migration V2) notifies {@value #CHANNEL} with the identity id at
+ * every change, delivered at commit to every replica, which evicts it. The writing replica also
+ * evicts synchronously after its commit, so a client reads its own writes at once.
  *
  * <p>Safety rules: the cache is bypassed whenever the listening connection is down (a missed
  * notification could leave stale entries, so every reconnect clears it); and an answer read from

@@ -20,7 +20,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import peers.common.identity.Base64Url;
 import peers.registry.log.merkle.MerkleHash;
@@ -34,7 +33,12 @@ import peers.testing.peers.TestPeer;
 class DiscoverabilityTest {
 
     static String prefix() {
-        return "d" + UUID.randomUUID().toString().replace("-", "").replaceAll("[0-9]", "").substring(0, 8);
+        StringBuilder sb = new StringBuilder("d");
+        java.util.concurrent.ThreadLocalRandom r = java.util.concurrent.ThreadLocalRandom.current();
+        for (int i = 0; i < 8; i++) {
+            sb.append((char) ('a' + r.nextInt(26)));
+        }
+        return sb.toString();
     }
 
     static void register(TestPeer p, String handle, String discoverability) {
