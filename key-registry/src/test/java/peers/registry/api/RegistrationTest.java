@@ -49,6 +49,15 @@ class RegistrationTest {
     }
 
     @Test
+    void bodiesUpToTheLimitArriveWhole() throws Exception {
+        // 15 KiB of valid JSON (whitespace padding): above Quarkus REST's default 10 KiB input buffer, under the 16 KiB bound.
+        String handle = Registrations.uniqueHandle();
+        String body = "{\"handle\":\"" + handle + "\"" + " ".repeat(15 * 1024) + "}";
+        JsonPath created = Registrations.registerJson(TestPeer.create(), body).statusCode(201).extract().jsonPath();
+        ProofChecker.verify(created, null);
+    }
+
+    @Test
     void devicesAreCertifiedByTheIdentityKey() throws Exception {
         TestPeer bob = TestPeer.create();
         TestPeer phone = TestPeer.create();
