@@ -1,0 +1,8 @@
+package peers.signaling.relay;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/** Receives relay messages published by other replicas. */
+public interface RelayListener {
+    void onRelay(ObjectNode message);
+}

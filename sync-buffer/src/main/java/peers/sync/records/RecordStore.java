@@ -1,0 +1,228 @@
+package peers.sync.records;
+
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.Tuple;
+import io.vertx.pgclient.PgException;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import peers.common.identity.PeerKey;
+import peers.common.problems.ProblemException;
+import peers.sync.quota.Plan;
+import peers.sync.quota.Plans;
+import peers.sync.streams.Access;
+import peers.sync.streams.Role;
+import peers.sync.streams.StreamService;
+import peers.sync.streams.SyncProblems;
+
+/**
+ * Appends and reads records. An append is one transaction: it locks the stream's counter row, which
+ * assigns the batch's sequences and serializes appenders of that stream, so sequences are unique and
+ * gap-free and a batch is stored all or nothing. Its commit also delivers a NOTIFY to every replica's
+ * live tail ({@link #CHANNEL}).
+ */
+@ApplicationScoped
+public class RecordStore {
+
+    /** LISTEN/NOTIFY channel of new-record notices; payload {@code <stream id> <last seq>}. */
+    public static final String CHANNEL = "sync_records";
+
+    private final Pool pool;
+    private final Access access;
+    private final Plans plans;
+    private final Partitions partitions;
+    private final Clock clock;
+
+    public RecordStore(Pool pool, Access access, Plans plans, Partitions partitions, Clock clock) {
+        this.pool = pool;
+        this.access = access;
+        this.plans = plans;
+        this.partitions = partitions;
+        this.clock = clock;
+    }
+
+    /**
+     * Appends a checked batch (see {@link Batches#check}) as {@code caller}. Records whose id is already
+     * stored with the same ciphertext come back as the originals ({@code replayed}); only the others are
+     * stored. Returns one outcome per record, in batch order.
+     */
+    public Uni<List<Appended>> append(PeerKey caller, String streamId, List<NewRecord> batch) {
+        StreamService.checkId(streamId);
+        return appendOnce(caller, streamId, batch).onFailure(RecordStore::noPartition).recoverWithUni(e ->
+                // A clock jump past the prepared horizon: create the partitions, then try once more.
+                partitions.maintain().chain(() -> appendOnce(caller, streamId, batch)));
+    }
+
+    private Uni<List<Appended>> appendOnce(PeerKey caller, String streamId, List<NewRecord> batch) {
+        // PostgreSQL keeps microseconds: answer with what a later read returns.
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
+        OffsetDateTime nowUtc = now.atOffset(ZoneOffset.UTC);
+        String[] ids = batch.stream().map(NewRecord::id).toArray(String[]::new);
+        return pool.withTransaction(conn -> access.require(conn, streamId, caller, Role.WRITE, true)
+                .chain(grant -> conn.preparedQuery("SELECT record_id, seq, author_key, ciphertext, created_at, expires_at FROM records "
+                                + "WHERE stream_id = $1 AND record_id = ANY($2) AND expires_at > $3")
+                        .execute(Tuple.of(streamId, ids, nowUtc))
+                        .chain(rows -> {
+                            Map<String, StoredRecord> existing = new HashMap<>();
+                            for (Row r : rows) {
+                                StoredRecord s = stored(r);
+                                existing.put(s.id(), s);
+                            }
+                            List<NewRecord> fresh = new ArrayList<>();
+                            for (NewRecord n : batch) {
+                                StoredRecord old = existing.get(n.id());
+                                if (old == null) {
+                                    fresh.add(n);
+                                } else if (!Arrays.equals(old.ciphertext(), n.ciphertext())) {
+                                    throw new ProblemException(SyncProblems.RECORD_ID_CONFLICT, "record '" + n.id() + "' is stored with other "
+                                            + "ciphertext (seq " + old.seq() + "); a record id names one record: use a new id").with("record", n.id());
+                                }
+                            }
+                            if (fresh.isEmpty()) {
+                                return Uni.createFrom().item(outcomes(batch, existing, Map.of()));
+                            }
+                            return plans.of(conn, grant.ownerKey(), now)
+                                    .chain(plan -> checkQuota(conn, grant.ownerKey(), plan, fresh, nowUtc)
+                                            .chain(() -> insert(conn, grant, caller, plan, fresh, nowUtc)))
+                                    .map(inserted -> outcomes(batch, existing, inserted));
+                        })));
+    }
+
+    private Uni<Void> checkQuota(SqlConnection conn, String owner, Plan plan, List<NewRecord> fresh, OffsetDateTime now) {
+        long bytes = fresh.stream().mapToLong(n -> n.ciphertext().length).sum();
+        return conn.preparedQuery("SELECT coalesce(sum(bytes), 0) AS b, coalesce(sum(records), 0) AS n FROM usage_days WHERE owner_key = $1 AND day >= $2")
+                .execute(Tuple.of(owner, now.toLocalDate()))
+                .map(rows -> {
+                    Row r = rows.iterator().next();
+                    long usedBytes = r.getLong("b");
+                    long usedRecords = r.getLong("n");
+                    if (usedBytes + bytes > plan.maxBytes()) {
+                        throw new ProblemException(SyncProblems.QUOTA_EXCEEDED, "the stream owner's plan '" + plan.name() + "' stores at most "
+                                + plan.maxBytes() + " bytes; " + usedBytes + " are stored and this batch adds " + bytes
+                                + " (space frees as records expire)").with("limit", "sync.bytes").with("max", plan.maxBytes()).with("used", usedBytes);
+                    }
+                    if (usedRecords + fresh.size() > plan.maxRecords()) {
+                        throw new ProblemException(SyncProblems.QUOTA_EXCEEDED, "the stream owner's plan '" + plan.name() + "' stores at most "
+                                + plan.maxRecords() + " records; " + usedRecords + " are stored and this batch adds " + fresh.size()
+                                + " (space frees as records expire)").with("limit", "sync.records").with("max", plan.maxRecords()).with("used", usedRecords);
+                    }
+                    return null;
+                });
+    }
+
+    private Uni<Map<String, StoredRecord>> insert(SqlConnection conn, Access.Grant grant, PeerKey caller, Plan plan, List<NewRecord> fresh,
+            OffsetDateTime now) {
+        int n = fresh.size();
+        OffsetDateTime wanted = now.plusDays(plan.retentionDays());
+        long bytes = fresh.stream().mapToLong(r -> r.ciphertext().length).sum();
+        return conn.preparedQuery("UPDATE streams SET last_seq = last_seq + $2, last_expires = greatest(coalesce(last_expires, $3), $3) "
+                        + "WHERE id = $1 RETURNING last_seq, last_expires")
+                .execute(Tuple.of(grant.streamId(), n, wanted))
+                .chain(rows -> {
+                    Row r = rows.iterator().next();
+                    long last = r.getLong("last_seq");
+                    OffsetDateTime expires = r.getOffsetDateTime("last_expires").withOffsetSameInstant(ZoneOffset.UTC);
+                    long first = last - n + 1;
+                    Map<String, StoredRecord> inserted = new HashMap<>();
+                    List<Tuple> tuples = new ArrayList<>(n);
+                    for (int i = 0; i < n; i++) {
+                        NewRecord rec = fresh.get(i);
+                        long seq = first + i;
+                        tuples.add(Tuple.tuple(List.of(grant.streamId(), seq, rec.id(), caller.toString(), Buffer.buffer(rec.ciphertext()), now, expires)));
+                        inserted.put(rec.id(), new StoredRecord(rec.id(), seq, caller.toString(), rec.ciphertext(), now.toInstant(), expires.toInstant()));
+                    }
+                    return conn.preparedQuery("INSERT INTO records (stream_id, seq, record_id, author_key, ciphertext, created_at, expires_at) "
+                                    + "VALUES ($1, $2, $3, $4, $5, $6, $7)")
+                            .executeBatch(tuples)
+                            .chain(() -> conn.preparedQuery("INSERT INTO usage_days (owner_key, day, bytes, records) VALUES ($1, $2, $3, $4) "
+                                            + "ON CONFLICT (owner_key, day) DO UPDATE SET bytes = usage_days.bytes + EXCLUDED.bytes, "
+                                            + "records = usage_days.records + EXCLUDED.records")
+                                    .execute(Tuple.of(grant.ownerKey(), expires.toLocalDate(), bytes, (long) n)))
+                            // Delivered at commit only, in commit order, to every replica that listens.
+                            .chain(() -> conn.preparedQuery("SELECT pg_notify($1, $2)").execute(Tuple.of(CHANNEL, grant.streamId() + " " + last)))
+                            .replaceWith(inserted);
+                });
+    }
+
+    private static List<Appended> outcomes(List<NewRecord> batch, Map<String, StoredRecord> existing, Map<String, StoredRecord> inserted) {
+        List<Appended> out = new ArrayList<>(batch.size());
+        for (NewRecord n : batch) {
+            StoredRecord old = existing.get(n.id());
+            out.add(old != null ? new Appended(old, true) : new Appended(inserted.get(n.id()), false));
+        }
+        return out;
+    }
+
+    /**
+     * Up to {@code limit} records with sequence greater than {@code after}, in order.
+     *
+     * @throws ProblemException cursor-expired (410) when records after the cursor have expired, so the
+     *     reader would miss some: it must resync from peers; cursor-ahead (422) when the cursor is beyond
+     *     the last record
+     */
+    public Uni<Page> read(PeerKey caller, String streamId, long after, int limit) {
+        StreamService.checkId(streamId);
+        OffsetDateTime now = clock.instant().atOffset(ZoneOffset.UTC);
+        return pool.withConnection(conn -> access.require(conn, streamId, caller, Role.READ, false)
+                .chain(grant -> {
+                    if (after > grant.lastSeq()) {
+                        throw new ProblemException(SyncProblems.CURSOR_AHEAD, "after=" + after + " is beyond the stream's last sequence "
+                                + grant.lastSeq()).with("lastSeq", grant.lastSeq()).with("field", "after");
+                    }
+                    // One statement, one snapshot: the earliest retained sequence and the page agree.
+                    return conn.preparedQuery("SELECT e.earliest, r.record_id, r.seq, r.author_key, r.ciphertext, r.created_at, r.expires_at "
+                                    + "FROM (SELECT min(seq) AS earliest FROM records WHERE stream_id = $1 AND expires_at > $3) e "
+                                    + "LEFT JOIN LATERAL (SELECT * FROM records WHERE stream_id = $1 AND seq > $2 AND expires_at > $3 "
+                                    + "ORDER BY seq LIMIT $4) r ON true ORDER BY r.seq")
+                            .execute(Tuple.of(streamId, after, now, limit + 1))
+                            .map(rows -> page(rows, grant, after, limit));
+                }));
+    }
+
+    private static Page page(io.vertx.mutiny.sqlclient.RowSet<Row> rows, Access.Grant grant, long after, int limit) {
+        List<StoredRecord> records = new ArrayList<>();
+        Long earliest = null;
+        for (Row r : rows) {
+            earliest = r.getLong("earliest");
+            if (r.getValue("seq") != null) {
+                records.add(stored(r));
+            }
+        }
+        long lastSeq = Math.max(grant.lastSeq(), records.isEmpty() ? 0 : records.get(records.size() - 1).seq());
+        long first = earliest != null ? earliest : lastSeq + 1;
+        if (after < first - 1) {
+            throw new ProblemException(SyncProblems.CURSOR_EXPIRED, "records " + (after + 1) + " to " + (first - 1)
+                    + " have expired; resync from peers, then read from after=" + (first - 1))
+                    .with("earliest", first).with("lastSeq", lastSeq);
+        }
+        boolean more = records.size() > limit;
+        if (more) {
+            records = records.subList(0, limit);
+        }
+        long next = records.isEmpty() ? after : records.get(records.size() - 1).seq();
+        return new Page(records, first, lastSeq, next, more);
+    }
+
+    private static StoredRecord stored(Row r) {
+        return new StoredRecord(r.getString("record_id"), r.getLong("seq"), r.getString("author_key"), StreamService.bytes(r.getValue("ciphertext")),
+                r.getOffsetDateTime("created_at").toInstant(), r.getOffsetDateTime("expires_at").toInstant());
+    }
+
+    private static boolean noPartition(Throwable e) {
+        // 23514: "no partition of relation records found for row"
+        return e instanceof PgException pg && "23514".equals(pg.getSqlState());
+    }
+
+}
