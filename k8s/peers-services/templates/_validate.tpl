@@ -83,6 +83,14 @@ value to change and how. Fails the render with all messages at once.
 {{- end -}}
 {{- end -}}
 
+{{- /* signaling silently drops its TURN URLs when it has no shared secret to derive credentials from. */ -}}
+{{- with (get $services "signaling") -}}
+{{- $turn := dig "secrets" "turnSecret" (dict) . -}}
+{{- if and (toString (dig "config" "PEERS_SIGNALING_ICE_TURN_URLS" "" .)) (not (or $turn.value $turn.existingSecret)) -}}
+{{- $messages = append $messages "services.signaling.secrets.turnSecret: config.PEERS_SIGNALING_ICE_TURN_URLS is set but there is no TURN secret, so signaling would hand out no TURN server. Set services.signaling.secrets.turnSecret.existingSecret to a Secret holding coturn's static-auth-secret (or remove the TURN URLs)." -}}
+{{- end -}}
+{{- end -}}
+
 {{- if include "peers-services.anyUses" (dict "root" . "store" "postgresql") -}}
 {{- $pg := $v.postgresql -}}
 {{- if not $pg.host -}}

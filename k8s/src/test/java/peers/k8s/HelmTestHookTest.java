@@ -28,7 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
 class HelmTestHookTest {
 
     /** What key-registry's WellKnownResource returns (Jackson, compact). */
-    static final String DOCUMENT = "{\"version\":\"1\",\"services\":{\"registry\":{\"version\":\"v1\",\"baseUrl\":\"/registry/v1\"}},"
+    static final String DOCUMENT = "{\"version\":\"1\",\"services\":{\"registry\":{\"version\":\"v1\",\"baseUrl\":\"/registry/v1\"},"
+            + "\"signal\":{\"baseUrl\":\"/signal/v1\",\"version\":\"v1\"},\"sync\":{\"version\":\"v1\",\"baseUrl\":\"/sync/v1\"}},"
             + "\"registry\":{\"logOrigin\":\"peers-registry\",\"logKey\":\"UR-Et7IXm2NalZAdnv02dH_vZMkOTUEEzYFCo7VB5aY\",\"maxDevices\":32,"
             + "\"handleLength\":{\"min\":3,\"max\":32}}}";
 
@@ -43,7 +44,7 @@ class HelmTestHookTest {
         Pod pod = testPod(Chart.renderWithTestHooks());
         Map<String, String> env = env(pod);
         assertEquals("https://peers.example.com/.well-known/peers-services", env.get("DISCOVERY_URL"));
-        assertEquals("registry=/registry/v1", env.get("EXPECTED_SERVICES"));
+        assertEquals("registry=/registry/v1 signal=/signal/v1 sync=/sync/v1", env.get("EXPECTED_SERVICES"));
         assertEquals("docker.io/curlimages/curl:8.11.1", pod.getSpec().getContainers().get(0).getImage());
         assertEquals("true", pod.getMetadata().getLabels().get("peers-peers-services-client"), "the NetworkPolicy lets it in");
         assertEquals("Never", pod.getSpec().getRestartPolicy());
@@ -72,7 +73,8 @@ class HelmTestHookTest {
         String otherOrder = DOCUMENT.replace("{\"version\":\"v1\",\"baseUrl\":\"/registry/v1\"}", "{\"baseUrl\":\"/registry/v1\",\"version\":\"v1\"}");
         assertEquals(0, runScript(pod, dir, otherOrder), "key order does not matter");
         // Only the top-level "registry" block (log key), no service entry: must fail.
-        assertNotEquals(0, runScript(pod, dir, DOCUMENT.replace("\"services\":{\"registry\":{\"version\":\"v1\",\"baseUrl\":\"/registry/v1\"}}", "\"services\":{}")));
+        assertNotEquals(0, runScript(pod, dir, DOCUMENT.replace("\"registry\":{\"version\":\"v1\",\"baseUrl\":\"/registry/v1\"},", "")));
+        assertNotEquals(0, runScript(pod, dir, DOCUMENT.replace(",\"sync\":{\"version\":\"v1\",\"baseUrl\":\"/sync/v1\"}", "")), "a missing service fails");
         assertNotEquals(0, runScript(pod, dir, DOCUMENT.replace("/registry/v1", "/registry/v2")));
         assertNotEquals(0, runScript(pod, dir, null), "curl failing fails the test");
     }

@@ -51,6 +51,16 @@ class NetworkPolicyTest {
     }
 
     @Test
+    void signalingAndSyncBufferReachOnlyDnsPostgresqlAndKafkaByDefault() {
+        Manifests m = Chart.render();
+        for (String service : List.of("signaling", "sync-buffer")) {
+            NetworkPolicy np = m.get(NetworkPolicy.class, Chart.objectName(service));
+            assertEquals(Set.of("53/UDP", "53/TCP", "5432/TCP", "9092/TCP", "9093/TCP"), egressPorts(np), service + " uses no S3 (TURN credentials are computed, coturn is never called)");
+            assertEquals(2, np.getSpec().getIngress().size(), service + ": API from the ingress controller, management from scrapers; no service calls it");
+        }
+    }
+
+    @Test
     void eachServiceReachesOnlyWhatItUses() {
         Manifests m = Chart.render(Chart.testResource("all-services-values.yaml"));
         assertEquals(Set.of("53/UDP", "53/TCP", "5432/TCP", "9092/TCP", "9093/TCP"), egressPorts(m.get(NetworkPolicy.class, Chart.objectName("signaling"))),

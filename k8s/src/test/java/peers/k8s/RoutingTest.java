@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
@@ -34,16 +35,32 @@ class RoutingTest {
     /** A request path under each ARCHITECTURE prefix → the service that owns it. */
     static final Map<String, String> ARCHITECTURE = new LinkedHashMap<>();
 
+    /** The WebSocket endpoints among them: routed with long timeouts (second Ingress, HTTPRoute rule timeouts). */
+    static final Set<String> WEBSOCKETS = Set.of("/signal/v1/ws", "/signal/v1/y-webrtc", "/signal/v1/peerjs/peerjs", "/sync/v1/tail");
+
+    /** The services values.yaml enables. */
+    static final Set<String> ENABLED_BY_DEFAULT = Set.of("key-registry", "signaling", "sync-buffer");
+
     static {
         ARCHITECTURE.put("/registry/v1/handles/alice", "key-registry");
         ARCHITECTURE.put("/registry", "key-registry");
         ARCHITECTURE.put("/registry/openapi", "key-registry");
         ARCHITECTURE.put("/.well-known/webfinger", "key-registry");
         ARCHITECTURE.put("/.well-known/peers-services", "key-registry");
-        ARCHITECTURE.put("/signal/v1/rooms", "signaling");
+        // signaling (docs/api/signaling.md): REST, the native socket, y-webrtc and PeerJS compatibility.
+        ARCHITECTURE.put("/signal/v1/ice-servers", "signaling");
         ARCHITECTURE.put("/signal/v1/ws", "signaling");
+        ARCHITECTURE.put("/signal/v1/y-webrtc", "signaling");
+        ARCHITECTURE.put("/signal/v1/peerjs", "signaling");
+        ARCHITECTURE.put("/signal/v1/peerjs/peerjs", "signaling");
+        ARCHITECTURE.put("/signal/v1/peerjs/peerjs/id", "signaling");
+        ARCHITECTURE.put("/signal/openapi", "signaling");
+        ARCHITECTURE.put("/signal/asyncapi.yaml", "signaling");
+        // sync-buffer (docs/api/sync-buffer.md): REST and the live tail.
+        ARCHITECTURE.put("/sync/v1/streams", "sync-buffer");
         ARCHITECTURE.put("/sync/v1/streams/s1/records", "sync-buffer");
-        ARCHITECTURE.put("/sync/v1/live/s1", "sync-buffer");
+        ARCHITECTURE.put("/sync/v1/tail", "sync-buffer");
+        ARCHITECTURE.put("/sync/openapi", "sync-buffer");
         ARCHITECTURE.put("/backup/v1/repositories", "backup-service");
         ARCHITECTURE.put("/backup/restic/repo1/config", "backup-service");
         ARCHITECTURE.put("/auth/v1/passkeys/register", "managed-keys");
@@ -52,18 +69,19 @@ class RoutingTest {
 
     /** Paths that must reach no service. */
     static final List<String> NOT_ROUTED = List.of("/", "/q/health/live", "/q/health/ready", "/q/metrics", "/registryx", "/.well-known/other",
-            "/.well-known/webfinger/extra", "/openapi");
+            "/.well-known/webfinger/extra", "/openapi", "/signalx", "/syncx/v1/tail");
 
     @Test
-    void keyRegistryPrefixesRouteToItsServiceByDefault() {
+    void theEnabledServicesPrefixesRouteToTheirServicesByDefault() {
         Manifests m = Chart.render();
         List<Ingress> ingresses = m.ofType(Ingress.class);
-        assertEquals(1, ingresses.size(), "one Ingress; no WebSocket routes yet");
+        assertEquals(2, ingresses.size(), "one Ingress, and one for the WebSocket routes of signaling and sync-buffer");
         ARCHITECTURE.forEach((path, service) -> {
             String routed = resolveIngress(ingresses, path);
-            if (service.equals("key-registry")) {
+            if (ENABLED_BY_DEFAULT.contains(service)) {
                 assertEquals(Chart.objectName(service), routed, path);
                 assertReachesHttpPort(m, routed, ingressPortName(ingresses, path), service);
+                assertEquals(WEBSOCKETS.contains(path), isWebSocketIngress(ingresses, path), path + ": long timeouts only for WebSockets");
             } else {
                 assertNull(routed, path + ": " + service + " is not enabled, so it must not be routed");
             }
@@ -79,6 +97,7 @@ class RoutingTest {
             String routed = resolveIngress(ingresses, path);
             assertEquals(Chart.objectName(service), routed, path);
             assertReachesHttpPort(m, routed, ingressPortName(ingresses, path), service);
+            assertEquals(WEBSOCKETS.contains(path), isWebSocketIngress(ingresses, path), path + ": long timeouts only for WebSockets");
         });
         NOT_ROUTED.forEach(path -> assertNull(resolveIngress(ingresses, path), path));
     }
@@ -99,11 +118,11 @@ class RoutingTest {
         Manifests m = Chart.render(Chart.testResource("all-services-values.yaml"));
         Ingress main = m.get(Ingress.class, "peers-peers-services");
         Ingress sockets = m.get(Ingress.class, "peers-peers-services-websocket");
-        assertEquals(List.of("/signal/v1/ws", "/sync/v1/live"), paths(sockets));
+        assertEquals(List.of("/signal/v1/ws", "/signal/v1/y-webrtc", "/signal/v1/peerjs/peerjs", "/sync/v1/tail"), paths(sockets));
         assertEquals("3600", sockets.getMetadata().getAnnotations().get("nginx.ingress.kubernetes.io/proxy-read-timeout"));
         assertEquals("3600", sockets.getMetadata().getAnnotations().get("nginx.ingress.kubernetes.io/proxy-send-timeout"));
         assertTrue(main.getMetadata().getAnnotations() == null || !main.getMetadata().getAnnotations().containsKey("nginx.ingress.kubernetes.io/proxy-read-timeout"));
-        assertFalse(paths(main).contains("/signal/v1/ws"));
+        assertTrue(paths(main).stream().noneMatch(WEBSOCKETS::contains), "no WebSocket path on the plain Ingress");
         assertEquals(main.getSpec().getTls(), sockets.getSpec().getTls(), "same host, same certificate");
         assertEquals(main.getSpec().getIngressClassName(), sockets.getSpec().getIngressClassName());
     }
@@ -112,9 +131,10 @@ class RoutingTest {
     void disablingAServiceRemovesItsRoutesAndDiscoveryEntry() {
         Manifests m = Chart.render(Chart.testResource("all-services-values.yaml"), Chart.values("services:\n  signaling: {enabled: false}\n"));
         List<Ingress> ingresses = m.ofType(Ingress.class);
-        assertNull(resolveIngress(ingresses, "/signal/v1/rooms"));
+        assertNull(resolveIngress(ingresses, "/signal/v1/ice-servers"));
         assertNull(resolveIngress(ingresses, "/signal/v1/ws"));
-        assertEquals(Chart.objectName("sync-buffer"), resolveIngress(ingresses, "/sync/v1/live/x"));
+        assertNull(resolveIngress(ingresses, "/signal/v1/peerjs/peerjs"));
+        assertEquals(Chart.objectName("sync-buffer"), resolveIngress(ingresses, "/sync/v1/tail"));
         assertFalse(discovery(m).containsKey("PEERS_REGISTRY_DISCOVERY_SERVICES_SIGNAL"));
     }
 
@@ -134,15 +154,17 @@ class RoutingTest {
             int servicePort = rule.getBackendRefs().get(0).getPort();
             ServicePort port = svc.getSpec().getPorts().stream().filter(p -> p.getPort() == servicePort).findFirst().orElseThrow();
             assertEquals("http", port.getName(), path + " reaches the http port, never management");
-            boolean socket = path.startsWith("/signal/v1/ws") || path.startsWith("/sync/v1/live");
-            assertEquals(socket, rule.getTimeouts() != null, path + ": timeouts only on WebSocket rules");
+            assertEquals(WEBSOCKETS.contains(path), rule.getTimeouts() != null, path + ": timeouts only on WebSocket rules");
         });
         NOT_ROUTED.forEach(path -> assertNull(resolveGateway(route, path), path));
     }
 
     @Test
     void theDiscoveryDocumentListsTheEnabledServices() {
-        assertEquals(Map.of("PEERS_REGISTRY_DISCOVERY_SERVICES_REGISTRY", "/registry/v1"), discovery(Chart.render()));
+        assertEquals(Map.of(
+                "PEERS_REGISTRY_DISCOVERY_SERVICES_REGISTRY", "/registry/v1",
+                "PEERS_REGISTRY_DISCOVERY_SERVICES_SIGNAL", "/signal/v1",
+                "PEERS_REGISTRY_DISCOVERY_SERVICES_SYNC", "/sync/v1"), discovery(Chart.render()));
         Manifests all = Chart.render(Chart.testResource("all-services-values.yaml"));
         assertEquals(Map.of(
                 "PEERS_REGISTRY_DISCOVERY_SERVICES_REGISTRY", "/registry/v1",
@@ -176,6 +198,13 @@ class RoutingTest {
     static String resolveIngress(List<Ingress> ingresses, String requestPath) {
         HTTPIngressPath best = bestIngressPath(ingresses, requestPath);
         return best == null ? null : best.getBackend().getService().getName();
+    }
+
+    /** Whether the Ingress path that wins for this request path is on the WebSocket Ingress (the one with long timeouts). */
+    private static boolean isWebSocketIngress(List<Ingress> ingresses, String requestPath) {
+        HTTPIngressPath best = bestIngressPath(ingresses, requestPath);
+        return ingresses.stream().filter(i -> i.getMetadata().getName().endsWith("-websocket"))
+                .anyMatch(i -> i.getSpec().getRules().stream().anyMatch(r -> r.getHttp().getPaths().contains(best)));
     }
 
     private static String ingressPortName(List<Ingress> ingresses, String requestPath) {

@@ -29,7 +29,8 @@ class SecretsTest {
     private static final String S3_SECRET = "s3-Secret-a1c9e0";
     private static final String LOG_KEY = "MC4CAQAwBQYDK2VwBCIEIJ-logkey-5e8d";
     private static final String KEK = "kek-Secret-93ab77";
-    private static final List<String> ALL = List.of(PG_PASSWORD, KAFKA_PASSWORD, S3_KEY_ID, S3_SECRET, LOG_KEY, KEK);
+    private static final String TURN = "turn-Secret-c40d12";
+    private static final List<String> ALL = List.of(PG_PASSWORD, KAFKA_PASSWORD, S3_KEY_ID, S3_SECRET, LOG_KEY, KEK, TURN);
 
     /** Names of settings that must never sit in a ConfigMap. */
     private static final Pattern CREDENTIAL_NAME = Pattern.compile(".*(PASSWORD|SECRET|PRIVATE_KEY|KEK|JAAS|TOKEN|ACCESS_KEY).*");
@@ -48,7 +49,10 @@ class SecretsTest {
               managed-keys:
                 secrets:
                   kek: {value: %s, existingSecret: ""}
-            """.formatted(PG_PASSWORD, KAFKA_PASSWORD, S3_KEY_ID, S3_SECRET, LOG_KEY, KEK);
+              signaling:
+                secrets:
+                  turnSecret: {value: %s, existingSecret: ""}
+            """.formatted(PG_PASSWORD, KAFKA_PASSWORD, S3_KEY_ID, S3_SECRET, LOG_KEY, KEK, TURN);
 
     @Test
     void inlineCredentialsGoIntoSecretsOnly() {
@@ -77,6 +81,9 @@ class SecretsTest {
         assertEquals("peers-peers-services-kafka", registryEnv.get("PEERS_KAFKA_SASL_PASSWORD").getValueFrom().getSecretKeyRef().getName());
         assertTrue(registryEnv.get("KAFKA_SASL_JAAS_CONFIG").getValue().contains("password=\"$(PEERS_KAFKA_SASL_PASSWORD)\""),
                 "the JAAS line references the password variable; Kubernetes expands it in the pod");
+        var turn = env(m, "signaling").get("PEERS_SIGNALING_ICE_TURN_SECRET").getValueFrom().getSecretKeyRef();
+        assertEquals(Chart.objectName("signaling"), turn.getName());
+        assertEquals("turnSecret", turn.getKey());
         Map<String, EnvVar> backupEnv = env(m, "backup-service");
         assertEquals("peers-peers-services-s3", backupEnv.get("PEERS_S3_SECRET_KEY").getValueFrom().getSecretKeyRef().getName());
     }
@@ -94,7 +101,9 @@ class SecretsTest {
         assertEquals("password", password.getKey());
         var user = env.get("QUARKUS_DATASOURCE_USERNAME").getValueFrom().getSecretKeyRef();
         assertEquals("username", user.getKey(), "CloudNativePG's app Secret holds the user name too");
-        assertEquals("static-auth-secret", env(m, "signaling").get("PEERS_SIGNALING_TURN_SECRET").getValueFrom().getSecretKeyRef().getKey());
+        var turn = env(m, "signaling").get("PEERS_SIGNALING_ICE_TURN_SECRET").getValueFrom().getSecretKeyRef();
+        assertEquals("peers-turn", turn.getName());
+        assertEquals("static-auth-secret", turn.getKey(), "coturn's static-auth-secret, under the variable SmallRye maps to peers.signaling.ice.turn-secret");
         assertEquals("peers-kek", env(m, "managed-keys").get("PEERS_MANAGED_KEYS_KEK").getValueFrom().getSecretKeyRef().getName());
     }
 
@@ -115,6 +124,12 @@ class SecretsTest {
                 }
             }
         }
+    }
+
+    @Test
+    void withoutATurnSecretTheVariableIsAbsent() {
+        // STUN only; TURN URLs without the secret are refused by validateValues (ValuesSchemaTest).
+        assertFalse(env(Chart.render(), "signaling").containsKey("PEERS_SIGNALING_ICE_TURN_SECRET"));
     }
 
     @Test

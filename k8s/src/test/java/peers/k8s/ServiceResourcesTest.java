@@ -36,10 +36,12 @@ import org.junit.jupiter.params.provider.MethodSource;
 class ServiceResourcesTest {
 
     static final List<String> ALL_SERVICES = List.of("affiliate-billing", "backup-service", "key-registry", "managed-keys", "signaling", "sync-buffer");
+    /** The services that exist and values.yaml enables. */
+    static final List<String> DEFAULT_SERVICES = List.of("key-registry", "signaling", "sync-buffer");
 
     static Stream<Arguments> installs() {
         return Stream.of(
-                Arguments.of("default values", List.of(), List.of("key-registry")),
+                Arguments.of("default values", List.of(), DEFAULT_SERVICES),
                 Arguments.of("every service, every switch",
                         List.of(Chart.testResource("all-services-values.yaml"), Chart.testResource("all-switches-values.yaml")), ALL_SERVICES),
                 Arguments.of("every service, minimal", List.of(Chart.testResource("all-services-values.yaml"), Chart.CI_DIR.resolve("minimal-values.yaml")),
@@ -47,8 +49,8 @@ class ServiceResourcesTest {
     }
 
     @Test
-    void onlyKeyRegistryIsDeployedByDefault() {
-        assertEquals(List.of("key-registry"), Chart.render().deploymentComponents());
+    void theServicesThatExistAreDeployedByDefault() {
+        assertEquals(DEFAULT_SERVICES, Chart.render().deploymentComponents());
     }
 
     @ParameterizedTest(name = "{0}")

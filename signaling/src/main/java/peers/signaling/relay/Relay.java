@@ -54,6 +54,8 @@ public class Relay {
 
     private final SignalingConfig.Relay config;
     private final Optional<String> bootstrap;
+    /** Every {@code kafka.*} setting (TLS, SASL, …) as Quarkus resolved it, so the relay connects like the rest of the service. */
+    private final Map<String, Object> kafka;
     private final Instance<RelayListener> listeners;
     private final String instance = UUID.randomUUID().toString();
     static final int PUBLISH_BACKLOG = 10_000;
@@ -67,10 +69,23 @@ public class Relay {
     private ExecutorService publisher;
 
     public Relay(SignalingConfig config, @ConfigProperty(name = "kafka.bootstrap.servers") Optional<String> bootstrap,
+            @io.smallrye.common.annotation.Identifier("default-kafka-broker") Map<String, Object> kafka,
             Instance<RelayListener> listeners) {
         this.config = config.relay();
         this.bootstrap = bootstrap;
+        this.kafka = Map.copyOf(kafka);
         this.listeners = listeners;
+    }
+
+    /** The connection settings (security protocol, SASL, TLS stores, …) shared with the service's other Kafka clients. */
+    private Properties connection() {
+        Properties p = new Properties();
+        kafka.forEach((k, v) -> {
+            if (v != null) {
+                p.put(k, v.toString());
+            }
+        });
+        return p;
     }
 
     /** This replica's id on the relay. */
@@ -98,7 +113,7 @@ public class Relay {
             LOG.info("signaling relay disabled: this replica serves only its own sockets");
             return;
         }
-        Properties p = new Properties();
+        Properties p = connection();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap.get());
         p.put(ProducerConfig.CLIENT_ID_CONFIG, "signaling-relay-" + instance);
         p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
@@ -152,7 +167,7 @@ public class Relay {
         while (!stopping) {
             try {
                 ensureTopic();
-                Properties c = new Properties();
+                Properties c = connection();
                 c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap.get());
                 c.put(ConsumerConfig.CLIENT_ID_CONFIG, "signaling-relay-" + instance);
                 c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
@@ -210,9 +225,11 @@ public class Relay {
     }
 
     private void ensureTopic() throws InterruptedException, ExecutionException {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap.get(),
-                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "10000",
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "10000"))) {
+        Properties a = connection();
+        a.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap.get());
+        a.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "10000");
+        a.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "10000");
+        try (Admin admin = Admin.create(a)) {
             admin.createTopics(List.of(new NewTopic(config.topic(), Optional.of(config.partitions()), Optional.empty())))
                     .all().get();
         } catch (ExecutionException e) {
