@@ -18,7 +18,7 @@ import peers.bench.registry.RegistryScenario;
 public final class Bench {
 
     /** Every scenario, by name. Services add theirs here. */
-    static final List<Scenario> SCENARIOS = List.of(new RegistryScenario());
+    static final List<Scenario> SCENARIOS = List.of(new RegistryScenario(), new peers.bench.sync.SyncScenario());
 
     private Bench() {
     }
