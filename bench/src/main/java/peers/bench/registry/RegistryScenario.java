@@ -25,7 +25,6 @@ import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -33,6 +32,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
+import peers.bench.Infra;
 import peers.bench.Bench;
 import peers.bench.CpuMeter;
 import peers.bench.InclusionCheck;
@@ -112,18 +112,9 @@ public final class RegistryScenario implements Scenario {
         Report report = new Report(name());
 
         // --- infrastructure and the service -------------------------------------------------------------
-        long t0 = System.nanoTime();
-        PeersInfra infra = PeersInfra.get(EnumSet.of(PeersInfra.Part.POSTGRES, PeersInfra.Part.KAFKA));
+        PeersInfra infra = Infra.start();
         TestPostgres pg = infra.postgres();
-        System.out.printf("infrastructure: PostgreSQL %s, Kafka %s (%d ms)%n", pg.jdbcUrl(TestPostgres.DEFAULT_DATABASE),
-                infra.kafka().bootstrapServers(), (System.nanoTime() - t0) / 1_000_000);
-
-        Map<String, String> env = new LinkedHashMap<>();
-        env.put("QUARKUS_DATASOURCE_JDBC_URL", pg.jdbcUrl(TestPostgres.DEFAULT_DATABASE));
-        env.put("QUARKUS_DATASOURCE_REACTIVE_URL", pg.reactiveUrl(TestPostgres.DEFAULT_DATABASE));
-        env.put("QUARKUS_DATASOURCE_USERNAME", pg.user());
-        env.put("QUARKUS_DATASOURCE_PASSWORD", pg.password());
-        env.put("KAFKA_BOOTSTRAP_SERVERS", infra.kafka().bootstrapServers());
+        Map<String, String> env = Infra.serviceEnvironment(infra);
         // Quoted map keys are awkward as environment variables; system properties carry them verbatim.
         Map<String, String> props = new LinkedHashMap<>();
         for (String limit : RATE_LIMITS) {
@@ -131,7 +122,7 @@ public final class RegistryScenario implements Scenario {
         }
         List<String> jvmArgs = serverJvmArgs.isBlank() ? List.of() : List.of(serverJvmArgs.trim().split("\\s+"));
 
-        t0 = System.nanoTime();
+        long t0 = System.nanoTime();
         Path serviceLog = target.resolve("logs/key-registry-" + stamp + ".log");
         try (ServiceProcess service = ServiceProcess.start("key-registry", app, target.resolve("apps/key-registry"), env, props, jvmArgs,
                 serviceLog)) {

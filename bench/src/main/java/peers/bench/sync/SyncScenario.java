@@ -27,7 +27,6 @@ import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -38,6 +37,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
+import peers.bench.Infra;
 import peers.bench.Bench;
 import peers.bench.CpuMeter;
 import peers.bench.Load;
@@ -132,22 +132,13 @@ public final class SyncScenario implements Scenario {
         Report report = new Report(name());
 
         // --- infrastructure and the service -------------------------------------------------------------
-        long t0 = System.nanoTime();
-        PeersInfra infra = PeersInfra.get(EnumSet.of(PeersInfra.Part.POSTGRES, PeersInfra.Part.KAFKA));
+        PeersInfra infra = Infra.start();
         TestPostgres pg = infra.postgres();
-        System.out.printf("infrastructure: PostgreSQL %s, Kafka %s (%d ms)%n", pg.jdbcUrl(TestPostgres.DEFAULT_DATABASE),
-                infra.kafka().bootstrapServers(), (System.nanoTime() - t0) / 1_000_000);
-
-        Map<String, String> env = new LinkedHashMap<>();
-        env.put("QUARKUS_DATASOURCE_JDBC_URL", pg.jdbcUrl(TestPostgres.DEFAULT_DATABASE));
-        env.put("QUARKUS_DATASOURCE_REACTIVE_URL", pg.reactiveUrl(TestPostgres.DEFAULT_DATABASE));
-        env.put("QUARKUS_DATASOURCE_USERNAME", pg.user());
-        env.put("QUARKUS_DATASOURCE_PASSWORD", pg.password());
-        env.put("KAFKA_BOOTSTRAP_SERVERS", infra.kafka().bootstrapServers());
+        Map<String, String> env = Infra.serviceEnvironment(infra);
         Map<String, String> props = serviceProperties(batch, recordBytes);
         List<String> jvmArgs = serverJvmArgs.isBlank() ? List.of() : List.of(serverJvmArgs.trim().split("\\s+"));
 
-        t0 = System.nanoTime();
+        long t0 = System.nanoTime();
         Path serviceLog = target.resolve("logs/sync-buffer-" + stamp + ".log");
         try (ServiceProcess service = ServiceProcess.start("sync-buffer", app, target.resolve("apps/sync-buffer"), env, props, jvmArgs,
                 serviceLog)) {

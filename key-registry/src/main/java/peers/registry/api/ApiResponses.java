@@ -1,14 +1,16 @@
 package peers.registry.api;
 
-/** Descriptions shared by the OpenAPI annotations of this service's resources. */
+import peers.common.problems.ApiDocs;
+
+/** Descriptions used by the OpenAPI annotations of this service's resources: the common ones from {@link ApiDocs}, plus this service's own. */
 final class ApiResponses {
 
-    static final String PROBLEM = "application/problem+json";
-    static final String BAD = "Malformed JSON, wrong types or unknown fields (problem+json)";
-    static final String UNSIGNED = "Missing, invalid, expired or replayed RFC 9421 signature (problem+json)";
-    static final String INVALID = "A field or parameter has an invalid value; the problem names it";
-    static final String TOO_LARGE = "Body larger than the limit";
-    static final String LIMITED = "Rate limit hit; see Retry-After";
+    static final String PROBLEM = ApiDocs.PROBLEM;
+    static final String BAD = ApiDocs.BAD;
+    static final String UNSIGNED = ApiDocs.UNSIGNED;
+    static final String INVALID = ApiDocs.INVALID;
+    static final String TOO_LARGE = ApiDocs.TOO_LARGE;
+    static final String LIMITED = ApiDocs.LIMITED;
     static final String FORBIDDEN = "Signed by a key that is not the identity's current key";
     static final String UNKNOWN = "No identity has this key as its current key";
     static final String REVOKED = "The identity is revoked";
