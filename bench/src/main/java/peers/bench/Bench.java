@@ -5,8 +5,9 @@ import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Comparator;
 import java.util.Map;
-import peers.bench.registry.RegistryScenario;
+import java.util.ServiceLoader;
 
 /**
  * Benchmarks Peers services against raw PostgreSQL doing equivalent work on the same machine, in the same
@@ -17,8 +18,12 @@ import peers.bench.registry.RegistryScenario;
  */
 public final class Bench {
 
-    /** Every scenario, by name. Services add theirs here. */
-    static final List<Scenario> SCENARIOS = List.of(new RegistryScenario(), new peers.bench.sync.SyncScenario());
+    /**
+     * Every scenario, by name: each is listed in {@code META-INF/services/peers.bench.Scenario}, so a service's
+     * scenario is added with its own package and one line there.
+     */
+    static final List<Scenario> SCENARIOS = ServiceLoader.load(Scenario.class).stream().map(ServiceLoader.Provider::get)
+            .sorted(Comparator.comparing(Scenario::name)).toList();
 
     private Bench() {
     }

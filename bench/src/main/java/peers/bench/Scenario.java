@@ -4,7 +4,8 @@ package peers.bench;
  * One service's benchmark: starts what it needs, measures the service and a raw PostgreSQL baseline of
  * equivalent work side by side, stops what it started, and returns the comparisons.
  *
- * <p>Implementations are listed in {@link Bench#SCENARIOS}; other services add theirs there.
+ * <p>Implementations have a public no-argument constructor and are listed, one class name per line, in
+ * {@code bench/src/main/resources/META-INF/services/peers.bench.Scenario}.
  */
 public interface Scenario {
 
