@@ -48,6 +48,8 @@ public final class DevStack {
     private DevPostgres postgres;
     private DevKafka kafka;
     private DevS3 s3;
+    private DevRouter router;
+    private final List<ServiceCatalog.Service> notPackaged = new ArrayList<>();
 
     private DevStack(Settings settings) {
         this.settings = settings;
@@ -90,16 +92,19 @@ public final class DevStack {
         Files.createDirectories(runDirectory);
         Files.createDirectories(logDirectory);
         lock();
-        List<ServiceCatalog.Service> present = ServiceCatalog.present(settings.root());
-        for (ServiceCatalog.Service service : present) {
-            if (!Files.isRegularFile(service.fastJar(settings.root()))) {
-                throw new IllegalStateException(service.fastJar(settings.root()) + " is missing; build first, e.g. with "
-                        + "./mvnw -q package -DskipTests -Pdevstack (builds every module, then runs the devstack)");
+        List<ServiceCatalog.Service> present = new ArrayList<>();
+        for (ServiceCatalog.Service service : ServiceCatalog.present(settings.root())) {
+            if (!service.packagedIn(settings.root())) {
+                Console.say("warning: " + service.name() + " is not packaged (" + service.fastJar(settings.root()) + " is missing): "
+                        + "skipping it; build it, e.g. with ./mvnw -q package -DskipTests -Pdevstack");
+                notPackaged.add(service);
+                continue;
             }
             if (service.staleIn(settings.root())) {
                 Console.say("warning: " + service.name() + "'s jar is older than its sources; running it anyway (rebuild "
                         + "it; with the one command, keep devstack last in the root pom's <modules>)");
             }
+            present.add(service);
         }
         postgres = new DevPostgres(settings.data().resolve("postgres"), logDirectory.resolve("postgres.log"), settings.pgPort());
         postgres.stopOrphan();
@@ -129,7 +134,7 @@ public final class DevStack {
             if (!register(process)) {
                 return;
             }
-            process.start(javaOptions, environmentOf(service), Settings.environmentVariables());
+            process.start(javaOptions, environmentOf(service, present), Settings.environmentVariables());
         }
         List<CompletableFuture<Void>> ready = new ArrayList<>();
         for (ServiceProcess process : services) {
@@ -139,6 +144,8 @@ public final class DevStack {
         for (ServiceProcess process : services) {
             process.onExit().thenAccept(p -> serviceDied.complete(process.name() + " exited with status " + p.exitValue()));
         }
+        router = DevRouter.start(settings.host(), settings.httpPort(), routes(present), demoDirectory(), clientDirectory());
+        Console.say("router on " + settings.host() + ":" + settings.httpPort());
         printBanner(present);
         // Run from the full build, this JVM is Maven's and holds the build's garbage (Quarkus augmentation
         // included): one collection now hands ~100 MB back to the machine for the rest of the session.
@@ -172,7 +179,10 @@ public final class DevStack {
             return;
         }
         long began = System.nanoTime();
-        Console.say("stopping: services, then Kafka and S3, then PostgreSQL");
+        Console.say("stopping: router and services, then Kafka and S3, then PostgreSQL");
+        if (router != null) {
+            router.close();
+        }
         List<CompletableFuture<Void>> steps = new ArrayList<>();
         services.forEach(s -> steps.add(quietly(s.name(), s::stop)));
         steps.forEach(CompletableFuture::join);
@@ -191,10 +201,32 @@ public final class DevStack {
         Console.say(String.format(Locale.ROOT, "stopped in %.1f s; data kept in %s", seconds(System.nanoTime() - began), settings.data()));
     }
 
+    /** The router's table: every prefix of the catalog, to its service's port, or to a 503 when it is not running. */
+    private List<DevRouter.Route> routes(List<ServiceCatalog.Service> running) {
+        List<DevRouter.Route> routes = new ArrayList<>();
+        for (ServiceCatalog.Service service : ServiceCatalog.ALL) {
+            Integer port = running.contains(service) ? service.httpPort(settings) : null;
+            for (String prefix : service.prefixes()) {
+                routes.add(new DevRouter.Route(prefix, service.name(), port));
+            }
+        }
+        return routes;
+    }
+
+    /** The demo page (plain HTML and ES modules), served at {@code /}. */
+    private Path demoDirectory() {
+        return settings.root().resolve("e2e/demo");
+    }
+
+    /** The {@code @peers/client} ES modules, served at {@code /client/} for the demo page. */
+    private Path clientDirectory() {
+        return settings.root().resolve("clients/js/src");
+    }
+
     /** What a service is told about its surroundings, as the environment variables Quarkus reads. */
-    private Map<String, String> environmentOf(ServiceCatalog.Service service) {
+    private Map<String, String> environmentOf(ServiceCatalog.Service service, List<ServiceCatalog.Service> running) {
         Map<String, String> env = new LinkedHashMap<>();
-        env.put("QUARKUS_HTTP_HOST", settings.host());
+        env.put("QUARKUS_HTTP_HOST", "127.0.0.1"); // only the router is reachable from elsewhere
         env.put("QUARKUS_HTTP_PORT", Integer.toString(service.httpPort(settings)));
         env.put("QUARKUS_MANAGEMENT_HOST", "127.0.0.1");
         env.put("QUARKUS_MANAGEMENT_PORT", Integer.toString(service.managementPort(settings)));
@@ -205,6 +237,15 @@ public final class DevStack {
         env.put("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
         env.put("QUARKUS_LOG_CONSOLE_FORMAT", LOG_FORMAT);
         env.put("QUARKUS_BANNER_ENABLED", "false");
+        // behind the router, as behind the ingress: the caller's address comes in X-Forwarded-For
+        env.put("QUARKUS_HTTP_PROXY_PROXY_ADDRESS_FORWARDING", "true");
+        env.put("QUARKUS_HTTP_PROXY_ALLOW_X_FORWARDED", "true");
+        if (service.name().equals("key-registry")) {
+            // the discovery document lists what runs here, as the Helm chart does (PEERS_REGISTRY_DISCOVERY_SERVICES_<NAME>)
+            for (ServiceCatalog.Service other : running) {
+                env.put("PEERS_REGISTRY_DISCOVERY_SERVICES_" + other.discovery().toUpperCase(Locale.ROOT), other.basePath());
+            }
+        }
         if (service.usesS3() && s3 != null) {
             env.put("PEERS_S3_ENDPOINT", s3.endpoint());
             env.put("PEERS_S3_ACCESS_KEY", DevS3.ACCESS_KEY);
@@ -220,15 +261,22 @@ public final class DevStack {
         StringBuilder b = new StringBuilder();
         b.append(String.format(Locale.ROOT, "%n[devstack] READY in %.1f s (%.1f s since the command started)%n%n",
                 seconds(System.nanoTime() - startedAt), sinceJvm));
+        String base = "http://" + host + ":" + settings.httpPort();
+        b.append(String.format("  %-16s %s/   (the demo page; every service below through this one port)%n", "router", base));
         for (ServiceCatalog.Service service : present) {
-            String base = "http://" + host + ":" + service.httpPort(settings);
             String label = service.name();
             for (String link : service.links()) {
-                b.append(String.format("  %-16s %s%s%n", label, base, link));
+                b.append(link.startsWith("ws: ")
+                        ? String.format("  %-16s ws://%s:%d%s%n", label, host, settings.httpPort(), link.substring(4))
+                        : String.format("  %-16s %s%s%n", label, base, link));
                 label = "";
             }
             String management = "http://localhost:" + service.managementPort(settings);
-            b.append(String.format("  %-16s %s/q/health   metrics %s/q/metrics%n", "", management, management));
+            b.append(String.format("  %-16s direct http://%s:%d   %s/q/health   metrics %s/q/metrics%n", "",
+                    host, service.httpPort(settings), management, management));
+        }
+        for (ServiceCatalog.Service service : notPackaged) {
+            b.append(String.format("  %-16s not packaged: %s answers 503%n", service.name(), String.join(" ", service.prefixes())));
         }
         if (present.isEmpty()) {
             b.append("  (no service module found under ").append(settings.root()).append(")\n");
@@ -253,8 +301,9 @@ public final class DevStack {
         if (settings.s3()) {
             claim(ports, hosts, settings.s3Port(), "127.0.0.1", "S3Proxy (--s3-port)");
         }
+        claim(ports, hosts, settings.httpPort(), settings.host(), "router (--port)");
         for (ServiceCatalog.Service service : present) {
-            claim(ports, hosts, service.httpPort(settings), settings.host(), service.name() + " HTTP (--port)");
+            claim(ports, hosts, service.httpPort(settings), settings.host(), service.name() + " HTTP (--port + " + service.index() + ")");
             claim(ports, hosts, service.managementPort(settings), "127.0.0.1", service.name() + " management (--management-port)");
         }
         ports.forEach((port, what) -> {

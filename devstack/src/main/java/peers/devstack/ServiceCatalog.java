@@ -10,11 +10,12 @@ import java.util.stream.Stream;
 
 /**
  * The services of ARCHITECTURE.md, in start order. The devstack runs those whose module exists in the
- * repository; a module without a packaged fast-jar is an error (build it first).
+ * repository and has a packaged fast-jar; a module that is not packaged is skipped with a warning (its prefix
+ * answers 503 behind the router).
  *
- * <p>Until the router exists, each service listens on its own HTTP port: {@code --port} plus its
- * {@link Service#index()} minus one (key-registry on {@code --port} itself). Management ports (health,
- * metrics) are {@code --management-port} plus the index, and are never the public port.
+ * <p>The router listens on {@code --port}; each service listens on its own HTTP port, {@code --port} plus its
+ * {@link Service#index()} (key-registry on {@code --port} + 1). Management ports (health, metrics) are
+ * {@code --management-port} plus the index, and are never routed.
  */
 final class ServiceCatalog {
 
@@ -23,11 +24,22 @@ final class ServiceCatalog {
      *
      * @param name       module directory and log prefix
      * @param index      1-based, fixes its ports
-     * @param pathPrefix the URL prefix it serves under (behind the ingress and, later, the devstack router)
+     * @param prefixes   the URL prefixes it serves under (behind the ingress and the devstack router)
+     * @param discovery  its name in the discovery document ({@code /.well-known/peers-services}), as in the Helm chart
      * @param usesS3     whether it gets the S3 settings
-     * @param links      paths worth printing once it is ready, relative to its HTTP base URL
+     * @param links      paths worth printing once it is ready, relative to the router's base URL
      */
-    record Service(String name, int index, String pathPrefix, boolean usesS3, List<String> links) {
+    record Service(String name, int index, List<String> prefixes, String discovery, boolean usesS3, List<String> links) {
+
+        /** Base path of its current API version, as the discovery document lists it. */
+        String basePath() {
+            return prefixes.getFirst() + "v1";
+        }
+
+        /** Whether its module has been packaged. */
+        boolean packagedIn(Path root) {
+            return Files.isRegularFile(fastJar(root));
+        }
 
         Path fastJar(Path root) {
             return root.resolve(name).resolve("target/quarkus-app/quarkus-run.jar");
@@ -59,7 +71,7 @@ final class ServiceCatalog {
         }
 
         int httpPort(Settings settings) {
-            return settings.httpPort() + index - 1;
+            return settings.httpPort() + index;
         }
 
         int managementPort(Settings settings) {
@@ -68,15 +80,15 @@ final class ServiceCatalog {
     }
 
     static final List<Service> ALL = List.of(
-            new Service("key-registry", 1, "/registry/", false, List.of(
+            new Service("key-registry", 1, List.of("/registry/", "/.well-known/"), "registry", false, List.of(
                     "/registry/v1/handles?prefix=a",
                     "/.well-known/peers-services",
                     "/registry/openapi")),
-            new Service("signaling", 2, "/signal/", false, List.of("/signal/openapi")),
-            new Service("sync-buffer", 3, "/sync/", false, List.of("/sync/openapi")),
-            new Service("backup-service", 4, "/backup/", true, List.of("/backup/openapi")),
-            new Service("managed-keys", 5, "/auth/", false, List.of("/auth/openapi")),
-            new Service("affiliate-billing", 6, "/billing/", false, List.of("/billing/openapi")));
+            new Service("signaling", 2, List.of("/signal/"), "signal", false, List.of("/signal/openapi", "ws: /signal/v1/ws")),
+            new Service("sync-buffer", 3, List.of("/sync/"), "sync", false, List.of("/sync/openapi", "ws: /sync/v1/tail")),
+            new Service("backup-service", 4, List.of("/backup/"), "backup", true, List.of("/backup/openapi")),
+            new Service("managed-keys", 5, List.of("/auth/"), "auth", false, List.of("/auth/openapi")),
+            new Service("affiliate-billing", 6, List.of("/billing/"), "billing", false, List.of("/billing/openapi")));
 
     private ServiceCatalog() {
     }

@@ -83,7 +83,7 @@ class SettingsTest {
         Settings s = parse(Map.of(), props("devstack.root", "/repo"), "--port", "8100", "--management-port", "9100");
         ServiceCatalog.Service registry = ServiceCatalog.ALL.get(0);
         assertEquals("key-registry", registry.name());
-        assertEquals(8100, registry.httpPort(s));
+        assertEquals(8101, registry.httpPort(s));
         assertEquals(9101, registry.managementPort(s));
         assertEquals(Path.of("/repo/key-registry/target/quarkus-app/quarkus-run.jar"), registry.fastJar(s.root()));
     }
