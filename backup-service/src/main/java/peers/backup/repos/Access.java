@@ -1,0 +1,34 @@
+package peers.backup.repos;
+
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.SqlClient;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+import peers.backup.BackupProblems;
+import peers.common.identity.PeerKey;
+
+/**
+ * Authorization of the native API, in one place: a repository is its owner's alone. Another key gets the
+ * same 404 as for a repository that does not exist, so ids reveal nothing.
+ */
+@ApplicationScoped
+public class Access {
+
+    /**
+     * Checks that {@code caller} owns {@code repo}.
+     *
+     * @param lock also lock the repository row until the transaction ends (writes that must not race with
+     *     pruning or deletion take it)
+     */
+    public Uni<Void> requireOwner(SqlClient conn, String repo, PeerKey caller, boolean lock) {
+        Ids.checkRandom("repo", repo);
+        return conn.preparedQuery("SELECT 1 FROM repositories WHERE id = $1 AND owner_key = $2" + (lock ? " FOR UPDATE" : ""))
+                .execute(Tuple.of(repo, caller.toString()))
+                .map(rows -> {
+                    if (rows.rowCount() == 0) {
+                        throw BackupProblems.unknownRepo(repo);
+                    }
+                    return null;
+                });
+    }
+}
