@@ -3,10 +3,10 @@ package peers.common.identity;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.PublicKey;
-import java.security.Signature;
 import java.security.spec.X509EncodedKeySpec;
 import java.util.Arrays;
 import java.util.Base64;
+import org.bouncycastle.math.ec.rfc8032.Ed25519;
 
 /**
  * A peer's Ed25519 public key: 32 raw bytes, written as unpadded base64url (43 characters).
@@ -25,6 +25,9 @@ public final class PeerKey {
     private final byte[] raw;
     private final String text;
     private volatile PublicKey publicKey;
+    /** The decoded curve point, for verification; computed once per instance. */
+    private volatile Ed25519.PublicPoint point;
+    private volatile boolean invalidPoint;
 
     private PeerKey(byte[] raw) {
         this.raw = raw;
@@ -94,19 +97,31 @@ public final class PeerKey {
         return k;
     }
 
-    /** Verifies an Ed25519 signature by this key; false for any malformed signature. */
+    /**
+     * Verifies an Ed25519 signature (RFC 8032, pure Ed25519) by this key; false for any malformed signature
+     * or a key that is not a point on the curve.
+     *
+     * <p>Uses Bouncy Castle's RFC 8032 implementation: measured here about 8 times faster than the JDK's
+     * {@code Signature("Ed25519")}, and every signed request pays for one verification. The decoded point is
+     * kept with this key, so verifying again with the same instance skips the point decompression.
+     */
     public boolean verify(byte[] message, byte[] signature) {
-        if (signature == null || signature.length != 64) {
+        if (signature == null || signature.length != 64 || message == null) {
             return false;
         }
-        try {
-            Signature v = Signature.getInstance("Ed25519");
-            v.initVerify(publicKey());
-            v.update(message);
-            return v.verify(signature);
-        } catch (GeneralSecurityException | InvalidKeyText e) {
-            return false;
+        Ed25519.PublicPoint p = point;
+        if (p == null) {
+            if (invalidPoint) {
+                return false;
+            }
+            p = Ed25519.validatePublicKeyPartialExport(raw, 0);
+            if (p == null) {
+                invalidPoint = true;
+                return false;
+            }
+            point = p;
         }
+        return Ed25519.verify(signature, 0, p, message, 0, message.length);
     }
 
     @Override
