@@ -44,6 +44,7 @@ import peers.bench.Load;
 import peers.bench.Measurement;
 import peers.bench.Options;
 import peers.bench.PgStats;
+import peers.bench.Profiler;
 import peers.bench.Report;
 import peers.bench.Scenario;
 import peers.bench.ServiceProcess;
@@ -101,7 +102,7 @@ public final class SyncScenario implements Scenario {
     public String options() {
         return "concurrency=16 batch=100 recordBytes=1024 warmup=5s duration=10s readWarmup=5s readDuration=10s verifyEvery=20 "
                 + "expiryRecords=1000000 expiryLoaders=2 expiryChunk=50000 expiryDelete=true deleteTimeout=60s expiryVacuum=true "
-                + "httpExecutor=direct app=<root>/sync-buffer/target/quarkus-app serverJvmArgs=\"\" startTimeout=90s";
+                + "httpExecutor=direct profile=false app=<root>/sync-buffer/target/quarkus-app serverJvmArgs=\"\" startTimeout=90s";
     }
 
     @Override
@@ -121,6 +122,7 @@ public final class SyncScenario implements Scenario {
         Duration deleteTimeout = o.duration("deleteTimeout", Duration.ofSeconds(60));
         boolean expiryVacuum = o.bool("expiryVacuum", true);
         String httpExecutor = o.string("httpExecutor", "direct");
+        boolean profile = o.bool("profile", false);
         Path app = Path.of(o.string("app", o.rootDir().resolve("sync-buffer/target/quarkus-app").toString()));
         String serverJvmArgs = o.string("serverJvmArgs", "");
         Duration startTimeout = o.duration("startTimeout", Duration.ofSeconds(90));
@@ -258,8 +260,12 @@ public final class SyncScenario implements Scenario {
                 Map<String, Long> pg0 = PgStats.snapshot(conns[0], "sync");
                 Map<String, Double> c0 = cpu.snapshot();
                 Map<String, Double> th0 = CpuMeter.threads(service.pid());
+                Profiler appendProfiler = profile ? Profiler.start(service.pid(), target.resolve("results/sync-" + stamp + "-append.jfr")) : null;
                 Measurement oursAppend = Load.timed("ours", Duration.ZERO, duration, clients, append);
                 Map<String, Double> c1 = cpu.snapshot();
+                if (appendProfiler != null) {
+                    report.section("profileAppend", Profiler.summarize(appendProfiler.stop(), 40));
+                }
                 report.section("postgresPerAppendBatch", collapsePartitions(PgStats.perOp(pg0, PgStats.snapshot(conns[0], "sync"), oursAppend.ops())));
                 report.section("serviceThreadCpuAppend", CpuMeter.topDelta(th0, CpuMeter.threads(service.pid()), 10));
                 oursAppend = records(oursAppend.withCpu(CpuMeter.delta(c0, c1)), batch);
@@ -312,8 +318,12 @@ public final class SyncScenario implements Scenario {
                 pg0 = PgStats.snapshot(conns[0], "sync");
                 c0 = cpu.snapshot();
                 th0 = CpuMeter.threads(service.pid());
+                Profiler readProfiler = profile ? Profiler.start(service.pid(), target.resolve("results/sync-" + stamp + "-read.jfr")) : null;
                 Measurement oursRead = Load.timed("ours", Duration.ZERO, readDuration, clients, read);
                 c1 = cpu.snapshot();
+                if (readProfiler != null) {
+                    report.section("profileRead", Profiler.summarize(readProfiler.stop(), 40));
+                }
                 report.section("postgresPerReadPage", collapsePartitions(PgStats.perOp(pg0, PgStats.snapshot(conns[0], "sync"), oursRead.ops())));
                 report.section("serviceThreadCpuRead", CpuMeter.topDelta(th0, CpuMeter.threads(service.pid()), 10));
                 oursRead = records(oursRead.withCpu(CpuMeter.delta(c0, c1)), batch);

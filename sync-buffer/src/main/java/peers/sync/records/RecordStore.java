@@ -71,12 +71,10 @@ public class RecordStore {
         OffsetDateTime nowUtc = now.atOffset(ZoneOffset.UTC);
         String[] ids = batch.stream().map(NewRecord::id).toArray(String[]::new);
         return pool.withTransaction(conn -> access.require(conn, streamId, caller, Role.WRITE, true)
-                .chain(grant -> conn.preparedQuery("SELECT record_id, seq, author_key, ciphertext, created_at, expires_at FROM records "
-                                + "WHERE stream_id = $1 AND record_id = ANY($2) AND expires_at > $3")
-                        .execute(Tuple.of(streamId, ids, nowUtc))
+                .chain(grant -> existing(conn, grant, ids, nowUtc)
                         .chain(rows -> {
                             Map<String, StoredRecord> existing = new HashMap<>();
-                            for (Row r : rows) {
+                            for (Row r : rows == null ? List.<Row>of() : rows) {
                                 StoredRecord s = stored(r);
                                 existing.put(s.id(), s);
                             }
@@ -98,6 +96,21 @@ public class RecordStore {
                                             .chain(() -> insert(conn, grant, caller, plan, fresh, nowUtc)))
                                     .map(inserted -> outcomes(batch, existing, inserted));
                         })));
+    }
+
+    /**
+     * The retained records of the stream with one of {@code ids}. The stream's records all expire by its
+     * {@code last_expires}, so only the day partitions from now to that day can hold them: bounding
+     * {@code expires_at} on both sides lets PostgreSQL skip every other partition (days ahead up to the longest
+     * retention exist for other streams).
+     */
+    private static Uni<io.vertx.mutiny.sqlclient.RowSet<Row>> existing(SqlConnection conn, Access.Grant grant, String[] ids, OffsetDateTime now) {
+        if (grant.lastExpires() == null) {
+            return Uni.createFrom().item((io.vertx.mutiny.sqlclient.RowSet<Row>) null);
+        }
+        return conn.preparedQuery("SELECT record_id, seq, author_key, ciphertext, created_at, expires_at FROM records "
+                        + "WHERE stream_id = $1 AND record_id = ANY($2) AND expires_at > $3 AND expires_at <= $4")
+                .execute(Tuple.of(grant.streamId(), ids, now, grant.lastExpires()));
     }
 
     private Uni<Void> checkQuota(SqlConnection conn, String owner, Plan plan, List<NewRecord> fresh, OffsetDateTime now) {
@@ -181,12 +194,15 @@ public class RecordStore {
                         throw new ProblemException(SyncProblems.CURSOR_AHEAD, "after=" + after + " is beyond the stream's last sequence "
                                 + grant.lastSeq()).with("lastSeq", grant.lastSeq()).with("field", "after");
                     }
-                    // One statement, one snapshot: the earliest retained sequence and the page agree.
+                    // One statement, one snapshot: the earliest retained sequence and the page agree. Every record of
+                    // the stream expires by its last_expires: bounding expires_at on both sides skips the partitions
+                    // of other days (no records of the stream yet: the range is empty and no partition is read).
+                    OffsetDateTime last = grant.lastExpires() == null ? now : grant.lastExpires();
                     return conn.preparedQuery("SELECT e.earliest, r.record_id, r.seq, r.author_key, r.ciphertext, r.created_at, r.expires_at "
-                                    + "FROM (SELECT min(seq) AS earliest FROM records WHERE stream_id = $1 AND expires_at > $3) e "
+                                    + "FROM (SELECT min(seq) AS earliest FROM records WHERE stream_id = $1 AND expires_at > $3 AND expires_at <= $5) e "
                                     + "LEFT JOIN LATERAL (SELECT * FROM records WHERE stream_id = $1 AND seq > $2 AND expires_at > $3 "
-                                    + "ORDER BY seq LIMIT $4) r ON true ORDER BY r.seq")
-                            .execute(Tuple.of(streamId, after, now, limit + 1))
+                                    + "AND expires_at <= $5 ORDER BY seq LIMIT $4) r ON true ORDER BY r.seq")
+                            .execute(Tuple.of(streamId, after, now, limit + 1, last))
                             .map(rows -> page(rows, grant, after, limit));
                 }));
     }
