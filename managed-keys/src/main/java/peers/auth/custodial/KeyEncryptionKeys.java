@@ -32,8 +32,13 @@ public class KeyEncryptionKeys {
     private final Map<String, Secret<SecretKey>> keys = new LinkedHashMap<>();
     private final String current;
 
+    @jakarta.inject.Inject
     public KeyEncryptionKeys(AuthConfig config) {
-        for (String entry : config.custodial().keys().orElse(List.of())) {
+        this(config.custodial().keys().orElse(List.of()), config.custodial().currentKeyId().orElse(null));
+    }
+
+    KeyEncryptionKeys(List<String> entries, String currentId) {
+        for (String entry : entries) {
             int colon = entry.indexOf(':');
             if (colon <= 0) {
                 throw new IllegalArgumentException("peers.auth.custodial.keys: each entry is <key id>:<base64url of 32 bytes>");
@@ -45,7 +50,7 @@ public class KeyEncryptionKeys {
             }
             keys.put(id, Secret.of(new SecretKeySpec(raw, "AES")));
         }
-        this.current = config.custodial().currentKeyId().orElse(keys.isEmpty() ? null : keys.keySet().iterator().next());
+        this.current = currentId != null ? currentId : keys.isEmpty() ? null : keys.keySet().iterator().next();
         if (current != null && !keys.containsKey(current)) {
             throw new IllegalArgumentException("peers.auth.custodial.current-key-id '" + current + "' is not among peers.auth.custodial.keys");
         }
