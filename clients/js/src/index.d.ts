@@ -4,3 +4,7 @@ export * from './merkle.js';
 export * from './registry.js';
 export * from './errors.js';
 export { toBase64Url, fromBase64Url } from './base64.js';
+export * from './http.js';
+export * from './socket.js';
+export * from './signaling.js';
+export * from './sync.js';

@@ -262,32 +262,32 @@ public final class DevStack {
         b.append(String.format(Locale.ROOT, "%n[devstack] READY in %.1f s (%.1f s since the command started)%n%n",
                 seconds(System.nanoTime() - startedAt), sinceJvm));
         String base = "http://" + host + ":" + settings.httpPort();
-        b.append(String.format("  %-16s %s/   (the demo page; every service below through this one port)%n", "router", base));
+        b.append(String.format("  %-18s %s/   (the demo page; every service below through this one port)%n", "router", base));
         for (ServiceCatalog.Service service : present) {
             String label = service.name();
             for (String link : service.links()) {
                 b.append(link.startsWith("ws: ")
-                        ? String.format("  %-16s ws://%s:%d%s%n", label, host, settings.httpPort(), link.substring(4))
-                        : String.format("  %-16s %s%s%n", label, base, link));
+                        ? String.format("  %-18s ws://%s:%d%s%n", label, host, settings.httpPort(), link.substring(4))
+                        : String.format("  %-18s %s%s%n", label, base, link));
                 label = "";
             }
             String management = "http://localhost:" + service.managementPort(settings);
-            b.append(String.format("  %-16s direct http://%s:%d   %s/q/health   metrics %s/q/metrics%n", "",
+            b.append(String.format("  %-18s direct http://%s:%d   %s/q/health   metrics %s/q/metrics%n", "",
                     host, service.httpPort(settings), management, management));
         }
         for (ServiceCatalog.Service service : notPackaged) {
-            b.append(String.format("  %-16s not packaged: %s answers 503%n", service.name(), String.join(" ", service.prefixes())));
+            b.append(String.format("  %-18s not packaged: %s answers 503%n", service.name(), String.join(" ", service.prefixes())));
         }
         if (present.isEmpty()) {
             b.append("  (no service module found under ").append(settings.root()).append(")\n");
         }
-        b.append(String.format("  %-16s %s  user %s (trust: any password)%n", "PostgreSQL", postgres.jdbcUrl(), DevPostgres.USER));
-        b.append(String.format("  %-16s %s%n", "Kafka", kafka.bootstrapServers()));
+        b.append(String.format("  %-18s %s  user %s (trust: any password)%n", "PostgreSQL", postgres.jdbcUrl(), DevPostgres.USER));
+        b.append(String.format("  %-18s %s%n", "Kafka", kafka.bootstrapServers()));
         if (s3 != null) {
-            b.append(String.format("  %-16s %s  path-style, region %s, access key %s, secret %s%n", "S3",
+            b.append(String.format("  %-18s %s  path-style, region %s, access key %s, secret %s%n", "S3",
                     s3.endpoint(), DevS3.REGION, DevS3.ACCESS_KEY, DevS3.SECRET_KEY));
         }
-        b.append(String.format("  %-16s %s  (postgres/ kafka/ s3/ logs/; delete it to start from scratch)%n", "data", settings.data()));
+        b.append(String.format("  %-18s %s  (postgres/ kafka/ s3/ logs/; delete it to start from scratch)%n", "data", settings.data()));
         b.append(String.format("%n  Ctrl-C stops everything; the data stays for the next start.%n%n"));
         Console.block(b.toString());
     }

@@ -19,36 +19,51 @@ import peers.testing.process.ServiceProcess;
 
 /**
  * Runs the JavaScript client's integration suite ({@code test/integration/}, node's built-in test
- * runner) against the real, packaged key-registry on embedded PostgreSQL and Kafka: registration
- * with devices, verified lookups, search, rotation, discoverability, revocation, refused
- * signatures and tampered answers, all through {@code @peers/client}.
+ * runner) against the real, packaged key-registry, signaling and sync-buffer on embedded PostgreSQL
+ * and Kafka: registration with devices, verified lookups, search, rotation, discoverability,
+ * revocation, refused signatures and tampered answers; socket key authentication, rooms, signals,
+ * ICE servers; encrypted streams with wrapped keys, cursors and the live tail, all through
+ * {@code @peers/client}.
  */
-class RegistryClientIT {
-
-    private static final Path SERVICE_JAR = Path.of("../../key-registry/target/quarkus-app/quarkus-run.jar");
+class ClientIT {
 
     static ServiceProcess registry;
+    static ServiceProcess signaling;
+    static ServiceProcess sync;
 
     @BeforeAll
-    static void startRegistry() throws Exception {
+    static void startServices() throws Exception {
         PeersInfra infra = PeersInfra.get(EnumSet.of(PeersInfra.Part.POSTGRES, PeersInfra.Part.KAFKA));
-        registry = new ServiceProcess(SERVICE_JAR, infra.quarkusConfig()).start(Duration.ofSeconds(90));
+        registry = new ServiceProcess(jar("key-registry"), infra.quarkusConfig());
+        signaling = new ServiceProcess(jar("signaling"), infra.quarkusConfig());
+        sync = new ServiceProcess(jar("sync-buffer"), infra.quarkusConfig());
+        for (ServiceProcess service : List.of(registry, signaling, sync)) {
+            service.start(Duration.ofSeconds(120));
+        }
+    }
+
+    private static Path jar(String module) {
+        return Path.of("../../" + module + "/target/quarkus-app/quarkus-run.jar");
     }
 
     @AfterAll
-    static void stopRegistry() throws InterruptedException {
-        if (registry != null) {
-            registry.stop();
+    static void stopServices() throws InterruptedException {
+        for (ServiceProcess service : new ServiceProcess[] {registry, signaling, sync}) {
+            if (service != null) {
+                service.stop();
+            }
         }
     }
 
     @Test
-    void javascriptClientPassesItsIntegrationSuiteAgainstTheRealRegistry() throws Exception {
+    void javascriptClientPassesItsIntegrationSuiteAgainstTheRealServices() throws Exception {
         String node = System.getProperty("peers.node", "node");
-        ProcessBuilder pb = new ProcessBuilder(List.of(node, "--test", "--test-reporter=spec", "test/integration/"))
+        ProcessBuilder pb = new ProcessBuilder(List.of(node, "--experimental-websocket", "--test", "--test-reporter=spec", "test/integration/"))
                 .directory(Path.of("").toAbsolutePath().toFile())
                 .redirectErrorStream(true);
         pb.environment().put("PEERS_BASE_URL", registry.baseUrl());
+        pb.environment().put("PEERS_SIGNAL_URL", signaling.baseUrl());
+        pb.environment().put("PEERS_SYNC_URL", sync.baseUrl());
         Process process = pb.start();
         StringBuilder output = new StringBuilder();
         // Stream node's report line by line (through System.out, so surefire's channel stays intact).
@@ -60,7 +75,7 @@ class RegistryClientIT {
             }
         }
         assertTrue(process.waitFor(5, TimeUnit.MINUTES), "node did not finish");
-        assertEquals(0, process.exitValue(), "node --test test/integration/ failed; service log: " + registry.logFile());
+        assertEquals(0, process.exitValue(), "node --test test/integration/ failed; service logs: " + registry.logFile() + " " + signaling.logFile() + " " + sync.logFile());
         String report = output.toString();
         assertTrue(report.contains("ℹ pass ") && !report.contains("ℹ pass 0\n"), "no integration test ran:\n" + report);
         assertTrue(report.contains("ℹ skipped 0"), "integration tests were skipped:\n" + report);

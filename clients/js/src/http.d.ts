@@ -1,0 +1,17 @@
+import type { Identity } from './identity.js';
+
+export interface RequestJsonOptions {
+  method?: string;
+  /** Signs the request (RFC 9421) when given. */
+  identity?: Identity;
+  /** JSON body. */
+  json?: unknown;
+  headers?: Record<string, string>;
+  fetch?: typeof fetch;
+  signal?: AbortSignal;
+}
+
+/** JSON request; a non-2xx answer throws PeersProblem; 204 resolves with null. */
+export function requestJson(url: string, options?: RequestJsonOptions): Promise<any>;
+/** The base URL without trailing slashes. */
+export function trimBase(base: string | URL): string;

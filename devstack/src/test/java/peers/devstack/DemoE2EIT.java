@@ -1,0 +1,174 @@
+package peers.devstack;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The whole platform as a user meets it: the devstack (a child JVM running {@link DevStack} on its own ports and
+ * a fresh data directory: embedded PostgreSQL, Kafka, S3 and every packaged service behind the router), then
+ * the browser end-to-end test of the demo page ({@code e2e/client/demo.test.mjs}: playwright-core driving
+ * Debian's Chromium, Alice and Bob in two contexts) against the router. Screenshots land in
+ * {@code target/e2e/}. Needs node and {@code npm ci} in {@code e2e/} (CI does both).
+ */
+class DemoE2EIT {
+
+    static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
+    static final Path LOG = Path.of("target/e2e/devstack.log").toAbsolutePath();
+    static final int BASE_PORT = Integer.getInteger("peers.e2e.port", 28080);
+
+    static Process devstack;
+    static final StringBuilder output = new StringBuilder();
+    static final CompletableFuture<String> ready = new CompletableFuture<>();
+
+    @BeforeAll
+    static void startDevstack() throws Exception {
+        Path nodeModules = ROOT.resolve("e2e/node_modules/playwright-core");
+        if (!Files.isDirectory(nodeModules)) {
+            fail("e2e/node_modules is missing: run `npm ci` in e2e/ first (CI does)");
+        }
+        Files.createDirectories(LOG.getParent());
+        Path data = Path.of("target/e2e-devstack-data").toAbsolutePath();
+        int management = BASE_PORT + 1000;
+        List<Integer> ports = new ArrayList<>();
+        for (int i = 0; i <= ServiceCatalog.ALL.size(); i++) {
+            ports.add(BASE_PORT + i);
+            ports.add(management + i);
+        }
+        ports.addAll(List.of(BASE_PORT + 2000, BASE_PORT + 2001, BASE_PORT + 2002, BASE_PORT + 2003));
+        for (int port : ports) {
+            requireFree(port);
+        }
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"),
+                "peers.devstack.DevStack",
+                "--root", ROOT.toString(),
+                "--data", data.toString(),
+                "--port", Integer.toString(BASE_PORT),
+                "--management-port", Integer.toString(management),
+                "--pg-port", Integer.toString(BASE_PORT + 2000),
+                "--kafka-port", Integer.toString(BASE_PORT + 2001),
+                "--kafka-controller-port", Integer.toString(BASE_PORT + 2002),
+                "--s3-port", Integer.toString(BASE_PORT + 2003)));
+        String s3proxy = System.getProperty("peers.s3proxy.jar");
+        if (s3proxy != null && Files.isRegularFile(Path.of(s3proxy))) {
+            command.addAll(List.of("--s3proxy-jar", s3proxy));
+        }
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+        pb.environment().keySet().removeIf(k -> k.startsWith("PEERS_"));
+        devstack = pb.start();
+        Thread reader = new Thread(() -> {
+            try (BufferedReader lines = new BufferedReader(new InputStreamReader(devstack.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = lines.readLine()) != null) {
+                    synchronized (output) {
+                        output.append(line).append('\n');
+                    }
+                    Files.writeString(LOG, line + "\n", StandardCharsets.UTF_8,
+                            java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+                    if (line.contains("READY in")) {
+                        ready.complete(line);
+                    }
+                }
+            } catch (IOException ignored) {
+                // the process ended
+            }
+            ready.completeExceptionally(new IllegalStateException("the devstack ended before it was ready; see " + LOG));
+        }, "devstack-output");
+        reader.setDaemon(true);
+        reader.start();
+        String line = ready.get(400, TimeUnit.SECONDS);
+        System.out.println("[e2e] " + line.strip());
+    }
+
+    private static void requireFree(int port) {
+        try (ServerSocket socket = new ServerSocket()) {
+            socket.bind(new InetSocketAddress("127.0.0.1", port));
+        } catch (IOException e) {
+            fail("port " + port + " is taken; choose another base with -Dpeers.e2e.port=...");
+        }
+    }
+
+    @AfterAll
+    static void stopDevstack() throws Exception {
+        if (devstack != null && devstack.isAlive()) {
+            devstack.destroy(); // SIGTERM: its shutdown hook stops the router, services, Kafka, S3, then PostgreSQL
+            if (!devstack.waitFor(90, TimeUnit.SECONDS)) {
+                devstack.destroyForcibly();
+                fail("the devstack did not stop within 90 s");
+            }
+            String text;
+            synchronized (output) {
+                text = output.toString();
+            }
+            assertTrue(text.contains("stopped in"), "the devstack did not report a clean stop; see " + LOG);
+        }
+    }
+
+    @Test
+    void theRouterServesTheDemoPageAndEveryPrefix() throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        String base = "http://localhost:" + BASE_PORT;
+        HttpResponse<String> page = http.send(HttpRequest.newBuilder(URI.create(base + "/")).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, page.statusCode());
+        assertTrue(page.body().contains("Peers demo"));
+        HttpResponse<String> client = http.send(HttpRequest.newBuilder(URI.create(base + "/client/index.js")).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, client.statusCode());
+        HttpResponse<String> discovery = http.send(HttpRequest.newBuilder(URI.create(base + "/.well-known/peers-services")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, discovery.statusCode());
+        for (ServiceCatalog.Service service : ServiceCatalog.present(ROOT)) {
+            if (!service.packagedIn(ROOT)) {
+                continue;
+            }
+            assertTrue(discovery.body().contains("\"" + service.basePath() + "\""), service.name() + " is missing from " + discovery.body());
+            HttpResponse<String> openapi = http.send(HttpRequest.newBuilder(URI.create(base + service.links().stream()
+                    .filter(l -> l.endsWith("/openapi")).findFirst().orElseThrow())).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, openapi.statusCode(), service.name() + "'s OpenAPI through the router");
+        }
+    }
+
+    @Test
+    void aliceAndBobUseTheDemoInTwoBrowserContexts() throws Exception {
+        Path artifacts = Path.of("target/e2e").toAbsolutePath();
+        ProcessBuilder pb = new ProcessBuilder(List.of(System.getProperty("peers.node", "node"), "--experimental-websocket",
+                "--test", "--test-reporter=spec", "e2e/client/"))
+                .directory(ROOT.toFile())
+                .redirectErrorStream(true);
+        pb.environment().put("PEERS_BASE_URL", "http://localhost:" + BASE_PORT);
+        pb.environment().put("PEERS_ARTIFACTS", artifacts.toString());
+        Process node = pb.start();
+        StringBuilder report = new StringBuilder();
+        try (BufferedReader lines = new BufferedReader(new InputStreamReader(node.getInputStream(), StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = lines.readLine()) != null) {
+                System.out.println("[node] " + line);
+                report.append(line).append('\n');
+            }
+        }
+        assertTrue(node.waitFor(10, TimeUnit.MINUTES), "the browser test did not finish");
+        assertEquals(0, node.exitValue(), "the browser test failed; devstack log: " + LOG + ", screenshots: " + artifacts);
+        assertTrue(report.toString().contains("ℹ skipped 0") && !report.toString().contains("ℹ pass 0\n"), "no browser test ran:\n" + report);
+    }
+}

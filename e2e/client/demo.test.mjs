@@ -1,0 +1,141 @@
+// End-to-end test of the demo page in a real browser (Debian's Chromium driven by playwright-core),
+// against a running devstack: PEERS_BASE_URL=http://localhost:8080 node --test e2e/client/
+// Two browser contexts, Alice and Bob: both register handles; Alice finds Bob by handle (proof
+// verified in the page); they chat over a WebRTC data channel set up through our signaling; Bob
+// closes his page, Alice writes, Bob comes back and reads the message from the sync buffer,
+// decrypted in his browser. Screenshots of each step go to PEERS_ARTIFACTS (default target/e2e).
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { chromium } from 'playwright-core';
+
+const BASE = process.env.PEERS_BASE_URL;
+const T = { timeout: 60_000 };
+const ARTIFACTS = resolve(process.env.PEERS_ARTIFACTS ?? 'target/e2e');
+const CHROMIUM = process.env.PEERS_CHROMIUM ?? '/usr/bin/chromium';
+const TIMEOUT = 30_000;
+const tag = Array.from(crypto.getRandomValues(new Uint8Array(6)), (b) => 'abcdefghijkmnpqrstuvwxyz'[b % 24]).join('');
+
+describe('the demo page, Alice and Bob in two browser contexts', { skip: BASE ? false : 'PEERS_BASE_URL is not set' }, () => {
+  /** @type {import('playwright-core').Browser} */
+  let browser;
+  const s = {};
+  let step = 0;
+
+  const shot = async (page, name) => {
+    step += 1;
+    await page.screenshot({ path: join(ARTIFACTS, `${String(step).padStart(2, '0')}-${name}.png`), fullPage: true });
+  };
+
+  /** A context that may use WebRTC on loopback (the permission lets Chromium list local addresses). */
+  const context = async () => {
+    const ctx = await browser.newContext({ permissions: ['microphone', 'camera'], baseURL: BASE });
+    ctx.setDefaultTimeout(TIMEOUT);
+    return ctx;
+  };
+
+  const open = async (ctx, who) => {
+    const page = await ctx.newPage();
+    page.on('console', (m) => { if (m.type() === 'error' || m.type() === 'warning') console.log(`[${who}] ${m.type()}: ${m.text()}`); });
+    page.on('pageerror', (e) => console.log(`[${who}] page error: ${e.message}`));
+    await page.goto('/');
+    await page.waitForSelector('body[data-ready="true"]');
+    return page;
+  };
+
+  const signUp = async (page, handle) => {
+    await page.fill('#handle', handle);
+    await page.click('#register');
+    await page.waitForSelector('#me:not([hidden])');
+    assert.equal(await page.textContent('#my-handle'), handle);
+    await page.waitForSelector('body[data-ready="true"]');
+  };
+
+  const find = async (page, handle) => {
+    await page.fill('#friend-handle', handle);
+    await page.click('#lookup');
+    await page.waitForSelector('#friend-result[data-verified="true"]');
+    assert.match(await page.textContent('#friend-result'), /proof verified/);
+    await page.waitForSelector('#chat:not([hidden])');
+  };
+
+  const say = async (page, text) => {
+    await page.fill('#message', text);
+    await page.click('#send');
+    await page.waitForFunction((t) => [...document.querySelectorAll('#log li.mine')].some((li) => li.textContent.includes(t)), text);
+  };
+
+  const received = (page, text) => page.waitForFunction(
+    (t) => [...document.querySelectorAll('#log li.theirs')].find((li) => li.textContent.includes(t))?.dataset.via ?? false, text);
+
+  before(async () => {
+    mkdirSync(ARTIFACTS, { recursive: true });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
+        '--disable-sync', '--allow-loopback-in-peer-connection', '--disable-features=WebRtcHideLocalIpsWithMdns'],
+    });
+  });
+
+  after(async () => {
+    await browser?.close();
+  });
+
+  it('Alice and Bob register handles', T, async () => {
+    s.aliceHandle = `alice-${tag}`;
+    s.bobHandle = `bob-${tag}`;
+    s.aliceCtx = await context();
+    s.bobCtx = await context();
+    s.alice = await open(s.aliceCtx, 'alice');
+    s.bob = await open(s.bobCtx, 'bob');
+    await signUp(s.alice, s.aliceHandle);
+    await signUp(s.bob, s.bobHandle);
+    await shot(s.alice, 'alice-registered');
+    await shot(s.bob, 'bob-registered');
+  });
+
+  it('Alice finds Bob by handle, with the proof verified in her browser; Bob finds Alice', T, async () => {
+    await find(s.alice, s.bobHandle);
+    await shot(s.alice, 'alice-found-bob');
+    await find(s.bob, s.aliceHandle);
+  });
+
+  it('they chat over a WebRTC data channel set up through signaling', T, async () => {
+    await s.alice.waitForSelector('#link[data-state="direct"]');
+    await s.bob.waitForSelector('#link[data-state="direct"]');
+    await say(s.alice, 'Hi Bob, this goes peer to peer');
+    assert.equal(await received(s.bob, 'Hi Bob, this goes peer to peer').then((h) => h.jsonValue()), 'direct');
+    await say(s.bob, 'Hi Alice, got it directly');
+    assert.equal(await received(s.alice, 'Hi Alice, got it directly').then((h) => h.jsonValue()), 'direct');
+    await shot(s.alice, 'alice-direct-chat');
+    await shot(s.bob, 'bob-direct-chat');
+  });
+
+  it('Bob closes his page; Alice writes; the message waits, encrypted, in the sync buffer', T, async () => {
+    await s.bob.close();
+    await s.alice.waitForSelector('#link[data-state="offline"]');
+    await say(s.alice, 'Bob, read this when you are back');
+    assert.equal(await s.alice.getAttribute('#log li.mine:last-child', 'data-via'), 'sync');
+    await shot(s.alice, 'alice-wrote-while-bob-offline');
+  });
+
+  it('Bob comes back and reads the message from the sync buffer, decrypted in his browser', T, async () => {
+    s.bob = await open(s.bobCtx, 'bob');
+    await s.bob.waitForSelector('#me:not([hidden])');
+    assert.equal(await received(s.bob, 'Bob, read this when you are back').then((h) => h.jsonValue()), 'sync');
+    assert.equal(await s.bob.textContent('#chat-with'), s.aliceHandle);
+    await shot(s.bob, 'bob-back-reads-offline-message');
+  });
+
+  it('the page refuses a handle the registry refuses, with the problem shown', T, async () => {
+    const ctx = await context();
+    const page = await open(ctx, 'carol');
+    await page.fill('#handle', 'admin');
+    await page.click('#register');
+    await page.waitForFunction(() => document.querySelector('#error')?.textContent.length > 0);
+    assert.match(await page.textContent('#error'), /handle|reserved/i);
+    await shot(page, 'refused-handle');
+    await ctx.close();
+  });
+});
