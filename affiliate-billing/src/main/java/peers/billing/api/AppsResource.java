@@ -45,6 +45,7 @@ public class AppsResource {
 
     static {
         CSV.findAndRegisterModules();
+        CSV.enable(com.fasterxml.jackson.dataformat.csv.CsvGenerator.Feature.STRICT_CHECK_FOR_QUOTING);
         CSV.disable(com.fasterxml.jackson.databind.SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
     }
 
