@@ -1,9 +1,15 @@
 // End-to-end test of the demo page in a real browser (Debian's Chromium driven by playwright-core),
 // against a running devstack: PEERS_BASE_URL=http://localhost:8080 node --test e2e/client/
-// Two browser contexts, Alice and Bob: both register handles; Alice finds Bob by handle (proof
-// verified in the page); they chat over a WebRTC data channel set up through our signaling; Bob
-// closes his page, Alice writes, Bob comes back and reads the message from the sync buffer,
-// decrypted in his browser. Screenshots of each step go to PEERS_ARTIFACTS (default target/e2e).
+// Two browser contexts, Alice and Bob, each with a CDP virtual authenticator with PRF: both sign up
+// with passkeys and register handles; Alice finds Bob by handle (proof verified in the page); they chat
+// over a WebRTC data channel set up through our signaling; Bob leaves the page and forgets everything
+// local, Alice writes, Bob comes back, logs in with his passkey (PRF unwraps his keys) and reads the
+// message from the sync buffer, decrypted in his browser; a recovery code opens his keys in a fresh
+// context without any passkey. Screenshots of each step go to PEERS_ARTIFACTS (default target/e2e).
+//
+// Why Bob "leaves" by navigating away rather than closing the tab: Chromium's virtual authenticator
+// lives in one tab, and WebAuthn.getCredentials/addCredential do not carry the PRF secret, so a passkey
+// moved to a new tab or context gives no PRF output (checked: results absent after addCredential).
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
@@ -20,7 +26,7 @@ const tag = Array.from(crypto.getRandomValues(new Uint8Array(6)), (b) => 'abcdef
 describe('the demo page, Alice and Bob in two browser contexts', { skip: BASE ? false : 'PEERS_BASE_URL is not set' }, () => {
   /** @type {import('playwright-core').Browser} */
   let browser;
-  const s = {};
+  const s = { sentToAuth: [] };
   let step = 0;
 
   const shot = async (page, name) => {
@@ -35,8 +41,21 @@ describe('the demo page, Alice and Bob in two browser contexts', { skip: BASE ? 
     return ctx;
   };
 
-  const open = async (ctx, who) => {
+  /** A platform authenticator with resident keys, user verification and PRF, for this tab. */
+  const authenticator = async (page) => {
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send('WebAuthn.enable');
+    const { authenticatorId } = await cdp.send('WebAuthn.addVirtualAuthenticator', {
+      options: { protocol: 'ctap2', ctap2Version: 'ctap2_1', transport: 'internal', hasResidentKey: true, hasUserVerification: true,
+        isUserVerified: true, hasPrf: true, automaticPresenceSimulation: true },
+    });
+    return { cdp, authenticatorId };
+  };
+
+  const open = async (ctx, who, { passkey = true } = {}) => {
     const page = await ctx.newPage();
+    if (passkey) page.authenticator = await authenticator(page);
+    page.on('request', (r) => { if (r.url().includes('/auth/v1/') && r.postData()) s.sentToAuth.push(r.postData()); });
     page.on('console', (m) => { if (m.type() === 'error' || m.type() === 'warning') console.log(`[${who}] ${m.type()}: ${m.text()}`); });
     page.on('pageerror', (e) => console.log(`[${who}] page error: ${e.message}`));
     await page.goto('/');
@@ -49,7 +68,7 @@ describe('the demo page, Alice and Bob in two browser contexts', { skip: BASE ? 
     await page.click('#register');
     await page.waitForSelector('#me:not([hidden])');
     assert.equal(await page.textContent('#my-handle'), handle);
-    await page.waitForSelector('body[data-ready="true"]');
+    await page.waitForSelector('body[data-online="true"]');
   };
 
   const find = async (page, handle) => {
@@ -82,7 +101,7 @@ describe('the demo page, Alice and Bob in two browser contexts', { skip: BASE ? 
     await browser?.close();
   });
 
-  it('Alice and Bob register handles', T, async () => {
+  it('Alice and Bob sign up with passkeys and register handles', T, async () => {
     s.aliceHandle = `alice-${tag}`;
     s.bobHandle = `bob-${tag}`;
     s.aliceCtx = await context();
@@ -112,25 +131,64 @@ describe('the demo page, Alice and Bob in two browser contexts', { skip: BASE ? 
     await shot(s.bob, 'bob-direct-chat');
   });
 
-  it('Bob closes his page; Alice writes; the message waits, encrypted, in the sync buffer', T, async () => {
-    await s.bob.close();
+  it('the passkeys hold the keys: nothing sent to managed-keys carries a PRF output, no key is kept in the page', T, async () => {
+    const signUps = s.sentToAuth.filter((body) => body.includes('"identityProof"'));
+    assert.equal(signUps.length, 2);
+    for (const body of signUps) assert.match(body, /"prf":\{"enabled":true\}/, 'the passkey has PRF, and its results were stripped');
+    const wraps = s.sentToAuth.filter((body) => body.includes('"saltId"'));
+    assert.equal(wraps.length, 2, 'each sign-up stored a wrap');
+    for (const body of s.sentToAuth) assert.doesNotMatch(body, /"results"/);
+    const { credentials } = await s.bob.authenticator.cdp.send('WebAuthn.getCredentials', { authenticatorId: s.bob.authenticator.authenticatorId });
+    assert.equal(credentials.length, 1);
+    assert.equal(credentials[0].rpId, 'localhost');
+    assert.ok(credentials[0].isResidentCredential);
+    assert.equal(await s.bob.evaluate(() => Object.keys(localStorage).some((k) => /identity|encryption/.test(localStorage.getItem(k)))), false,
+      'no key may be kept in localStorage when the passkey holds it');
+  });
+
+  it('Bob makes a recovery code', T, async () => {
+    await s.bob.click('#make-recovery');
+    await s.bob.waitForSelector('#recovery-code[data-code]');
+    s.recoveryCode = await s.bob.getAttribute('#recovery-code', 'data-code');
+    assert.match(s.recoveryCode, /^([0-9A-Z]{4}-){7}[0-9A-Z]{4}$/);
+  });
+
+  it('Bob leaves and forgets everything local; Alice writes; the message waits, encrypted, in the sync buffer', T, async () => {
+    await s.bob.evaluate(() => localStorage.clear());
+    await s.bob.goto('about:blank');
     await s.alice.waitForSelector('#link[data-state="offline"]');
     await say(s.alice, 'Bob, read this when you are back');
     assert.equal(await s.alice.getAttribute('#log li.mine:last-child', 'data-via'), 'sync');
     await shot(s.alice, 'alice-wrote-while-bob-offline');
   });
 
-  it('Bob comes back and reads the message from the sync buffer, decrypted in his browser', T, async () => {
-    s.bob = await open(s.bobCtx, 'bob');
-    await s.bob.waitForSelector('#me:not([hidden])');
+  it('Bob comes back, logs in with his passkey (its PRF unwraps his keys) and reads the message from the sync buffer', T, async () => {
+    await s.bob.goto('/');
+    await s.bob.waitForSelector('body[data-ready="true"]');
+    await s.bob.click('#login-passkey');
+    await s.bob.waitForSelector('body[data-online="true"]');
+    assert.equal(await s.bob.textContent('#my-handle'), s.bobHandle);
     assert.equal(await received(s.bob, 'Bob, read this when you are back').then((h) => h.jsonValue()), 'sync');
     assert.equal(await s.bob.textContent('#chat-with'), s.aliceHandle);
     await shot(s.bob, 'bob-back-reads-offline-message');
   });
 
+  it('in a fresh context without any passkey, Bob\'s recovery code opens his keys and his inbox', T, async () => {
+    const ctx = await context();
+    const page = await open(ctx, 'bob-laptop', { passkey: false });
+    await page.fill('#recovery-input', s.recoveryCode.toLowerCase());
+    await page.click('#recover');
+    await page.waitForSelector('#me:not([hidden])');
+    assert.equal(await page.textContent('#my-handle'), s.bobHandle);
+    assert.equal(await received(page, 'Bob, read this when you are back').then((h) => h.jsonValue()), 'sync');
+    await shot(page, 'bob-recovered-on-a-new-device');
+    await ctx.close();
+  });
+
   it('the page refuses a handle the registry refuses, with the problem shown', T, async () => {
     const ctx = await context();
     const page = await open(ctx, 'carol');
+    await page.waitForSelector('#signup:not([hidden])');
     await page.fill('#handle', 'admin');
     await page.click('#register');
     await page.waitForFunction(() => document.querySelector('#error')?.textContent.length > 0);

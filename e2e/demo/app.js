@@ -1,21 +1,27 @@
 // The Peers demo page: plain ES modules, no framework, no build step. It uses @peers/client, which the
 // devstack serves at /client/ (clients/js/src). Everything secret stays in this browser:
-//   - identity (Ed25519) and encryption (X25519) keys: made here, kept in localStorage;
+//   - identity (Ed25519) and encryption (X25519) keys: made here; with managed-keys on the host they are
+//     kept only wrapped by your passkey (WebAuthn PRF) and held in memory while the page is open;
+//     without it, in localStorage;
 //   - handles: registered and looked up in key-registry, every answer's proof verified here;
 //   - chat: a WebRTC data channel to the friend, set up through signaling;
 //   - a friend offline: messages go into a sync-buffer stream that only the two of you can decrypt
 //     (AES-256-GCM stream key, wrapped for each member's X25519 key), read when the friend comes back.
 import {
   Identity, EncryptionKeyPair, RegistryClient, SignalingClient, SyncClient, StreamKey, PeersProblem, ProofError,
-  roomId, connectDataChannel, toBase64Url,
+  ManagedKeysClient, PasskeyError, roomId, connectDataChannel, toBase64Url,
 } from '/client/index.js';
 
 const BASE = location.origin;
 const STORE = 'peers-demo/v1';
+const APP_ID = 'peers-demo';
 const $ = (/** @type {string} */ id) => /** @type {HTMLElement} */ (document.getElementById(id));
 
 const registry = new RegistryClient(BASE);
-/** @type {{identity: Identity, encryption: EncryptionKeyPair, handle: string} | null} */
+const passkeys = new ManagedKeysClient(BASE, { appId: APP_ID });
+/** Whether this host runs managed-keys (from the discovery document). */
+let passkeysHere = false;
+/** @type {{identity: Identity, encryption: EncryptionKeyPair, handle: string, session?: {token: string}} | null} */
 let me = null;
 /** @type {SignalingClient | null} */
 let signaling = null;
@@ -98,9 +104,10 @@ function setLink(text, ok = false) {
 
 // ---------- identity ----------
 
-async function restore() {
+/** Keys kept in this browser: only when the host has no managed-keys (otherwise the passkey holds them). */
+async function restoreLocal() {
   const saved = load('me', null);
-  if (!saved) return null;
+  if (!saved?.identity) return null;
   return {
     identity: await Identity.fromJwk(saved.identity),
     encryption: await EncryptionKeyPair.fromJwk(saved.encryption),
@@ -116,9 +123,16 @@ async function signUp() {
   try {
     const identity = await Identity.generate();
     const encryption = await EncryptionKeyPair.generate();
+    // the handle first: a refused handle leaves no account behind
     const { identity: entry } = await registry.register(identity, { handle, encryptionKey: encryption.encryptionKey });
-    save('me', { identity: await identity.exportJwk(), encryption: await encryption.exportJwk(), handle: entry.handle });
-    me = { identity, encryption, handle: entry.handle };
+    if (passkeysHere) {
+      const account = await passkeys.signUp(identity, encryption, { userName: entry.handle });
+      save('me', { accountId: account.accountId, handle: entry.handle });
+      me = { identity, encryption, handle: entry.handle, session: account.session };
+    } else {
+      save('me', { identity: await identity.exportJwk(), encryption: await encryption.exportJwk(), handle: entry.handle });
+      me = { identity, encryption, handle: entry.handle };
+    }
     await start();
   } catch (e) {
     showError(e);
@@ -127,12 +141,56 @@ async function signUp() {
   }
 }
 
+/** Logs in with a passkey (the account from this browser, or any discoverable passkey) and unwraps the keys. */
+async function logIn() {
+  clearError();
+  try {
+    const known = load('me', null);
+    const { identity, encryption, accountId, session } = await passkeys.logIn({ accountId: known?.accountId });
+    const { identity: entry } = await registry.lookupKey(identity.peerKey);
+    save('me', { accountId, handle: entry.handle });
+    me = { identity, encryption, handle: entry.handle ?? identity.peerKey.slice(0, 8), session };
+    await start();
+  } catch (e) {
+    showError(e);
+  }
+}
+
+/** Opens the keys with a recovery code: no passkey, no local state needed. */
+async function recover() {
+  clearError();
+  try {
+    const code = /** @type {HTMLInputElement} */ ($('recovery-input')).value;
+    const { identity, encryption, accountId } = await passkeys.recover(code);
+    const { identity: entry } = await registry.lookupKey(identity.peerKey);
+    save('me', { accountId, handle: entry.handle });
+    me = { identity, encryption, handle: entry.handle ?? identity.peerKey.slice(0, 8) };
+    await start();
+  } catch (e) {
+    showError(e);
+  }
+}
+
+async function makeRecoveryCode() {
+  clearError();
+  try {
+    if (!me?.session) throw new PasskeyError('log in with your passkey first');
+    const code = await passkeys.createRecoveryCode(me.session, me.identity, me.encryption);
+    $('recovery-code').textContent = `${code}  (write it down: it opens your keys without a passkey; shown once)`;
+    $('recovery-code').dataset.code = code;
+  } catch (e) {
+    showError(e);
+  }
+}
+
 // ---------- services ----------
 
 async function start() {
   if (!me) return;
   $('signup').hidden = true;
+  $('login').hidden = true;
   $('me').hidden = false;
+  $('recovery-box').hidden = !me.session;
   $('find').hidden = false;
   $('my-handle').textContent = me.handle;
   $('my-key').textContent = me.identity.peerKey;
@@ -154,6 +212,7 @@ async function start() {
   await checkInbox();
   setInterval(() => checkInbox().catch(showError), 3000);
   document.body.dataset.ready = 'true';
+  document.body.dataset.online = 'true';
 }
 
 /** Reads, decrypts and subscribes to every stream a friend shared with this identity. */
@@ -318,18 +377,35 @@ async function send(event) {
 async function showServices() {
   try {
     const doc = await (await fetch(`${BASE}/.well-known/peers-services`)).json();
-    $('services').textContent = `Services on this host: ${Object.keys(doc.services ?? {}).join(', ') || 'none listed'}`;
+    const names = Object.keys(doc.services ?? {});
+    passkeysHere = names.includes('auth');
+    $('services').textContent = `Services on this host: ${names.join(', ') || 'none listed'}`;
   } catch {
     $('services').textContent = 'Services: the discovery document is not available';
   }
 }
 
 $('register').addEventListener('click', signUp);
+$('login-passkey').addEventListener('click', logIn);
+$('recover').addEventListener('click', recover);
+$('make-recovery').addEventListener('click', makeRecoveryCode);
 $('lookup').addEventListener('click', findFriend);
 $('send-form').addEventListener('submit', send);
-showServices();
-restore().then(async (saved) => {
-  me = saved;
+(async () => {
+  await showServices();
+  if (passkeysHere) {
+    $('register').textContent = 'Sign up with a passkey';
+    $('signup-note').textContent = 'Your Ed25519 identity and X25519 encryption keys are made by this browser; '
+      + 'managed-keys stores them only wrapped by your passkey (WebAuthn PRF), so only your passkey opens them.';
+    $('signup').hidden = false;
+    $('login').hidden = false;
+    document.body.dataset.ready = 'true';
+    return;
+  }
+  me = await restoreLocal();
   if (me) await start();
-  else document.body.dataset.ready = 'true';
-}).catch(showError);
+  else {
+    $('signup').hidden = false;
+    document.body.dataset.ready = 'true';
+  }
+})().catch(showError);

@@ -8,3 +8,4 @@ export * from './http.js';
 export * from './socket.js';
 export * from './signaling.js';
 export * from './sync.js';
+export * from './passkeys.js';

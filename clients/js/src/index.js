@@ -11,3 +11,4 @@ export { requestJson, trimBase } from './http.js';
 export { WS_AUTH_CONTEXT, wsAuthMessage, wsAuthFrame, webSocketUrl, SocketError, PeersSocket } from './socket.js';
 export { SignalingClient, roomId, isOfferer, connectDataChannel } from './signaling.js';
 export { SyncClient, SyncTail, StreamKey, DecryptionError, newRecordId } from './sync.js';
+export { ManagedKeysClient, PasskeyError, WRAP_ALGORITHM, stripPrfResults, creationOptions, requestOptions, prfOutput, prfWrappingKey, sealKeys, openKeys, newRecoveryCode, recoveryKeys } from './passkeys.js';
