@@ -11,6 +11,11 @@ CREATE TABLE IF NOT EXISTS peers_nonces (
     PRIMARY KEY (key_id, nonce)
 );
 CREATE INDEX IF NOT EXISTS peers_nonces_expiry ON peers_nonces (expires_at);
+-- Unlogged: claiming a nonce then writes no WAL, so a request that only claims one (every signed read)
+-- commits without waiting for a WAL flush. The price: after a PostgreSQL crash (not a clean restart) or a
+-- failover the table starts empty, so a captured request could be replayed within its remaining validity
+-- (at most the signature window, 300 s by default). docs/api/signing.md says so.
+ALTER TABLE peers_nonces SET UNLOGGED;
 
 -- Transactional outbox: written in the same transaction as the change it describes.
 CREATE TABLE IF NOT EXISTS peers_outbox (
