@@ -325,7 +325,11 @@ public class ResticRoutes {
             resp.reset();
             return;
         }
-        rc.request().resume();
+        try {
+            rc.request().resume(); // let an unread body drain
+        } catch (IllegalStateException alreadyRead) {
+            // the body was consumed (piped to S3)
+        }
         if (p.type().status() >= 400 && rc.request().method() != HttpMethod.HEAD) {
             Problems.end(resp, p, rc.normalizedPath());
         } else {
