@@ -15,6 +15,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { chromium } from 'playwright-core';
+import { Identity, BillingClient } from '../../clients/js/src/index.js';
 
 const BASE = process.env.PEERS_BASE_URL;
 const T = { timeout: 60_000 };
@@ -52,13 +53,13 @@ describe('the demo page, Alice and Bob in two browser contexts', { skip: BASE ? 
     return { cdp, authenticatorId };
   };
 
-  const open = async (ctx, who, { passkey = true } = {}) => {
+  const open = async (ctx, who, { passkey = true, path = '/' } = {}) => {
     const page = await ctx.newPage();
     if (passkey) page.authenticator = await authenticator(page);
     page.on('request', (r) => { if (r.url().includes('/auth/v1/') && r.postData()) s.sentToAuth.push(r.postData()); });
     page.on('console', (m) => { if (m.type() === 'error' || m.type() === 'warning') console.log(`[${who}] ${m.type()}: ${m.text()}`); });
     page.on('pageerror', (e) => console.log(`[${who}] page error: ${e.message}`));
-    await page.goto('/');
+    await page.goto(path);
     await page.waitForSelector('body[data-ready="true"]');
     return page;
   };
@@ -90,6 +91,9 @@ describe('the demo page, Alice and Bob in two browser contexts', { skip: BASE ? 
 
   before(async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
+    // the demo's developer registers its app with affiliate-billing; users open the demo under that app id
+    s.developer = new BillingClient(BASE, await Identity.generate());
+    s.app = await s.developer.registerApp({ name: `Peers demo ${tag}`, contact: 'demo@example.org' });
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
@@ -106,7 +110,7 @@ describe('the demo page, Alice and Bob in two browser contexts', { skip: BASE ? 
     s.bobHandle = `bob-${tag}`;
     s.aliceCtx = await context();
     s.bobCtx = await context();
-    s.alice = await open(s.aliceCtx, 'alice');
+    s.alice = await open(s.aliceCtx, 'alice', { path: `/?app=${s.app.id}` });
     s.bob = await open(s.bobCtx, 'bob');
     await signUp(s.alice, s.aliceHandle);
     await signUp(s.bob, s.bobHandle);
@@ -171,6 +175,45 @@ describe('the demo page, Alice and Bob in two browser contexts', { skip: BASE ? 
     assert.equal(await received(s.bob, 'Bob, read this when you are back').then((h) => h.jsonValue()), 'sync');
     assert.equal(await s.bob.textContent('#chat-with'), s.aliceHandle);
     await shot(s.bob, 'bob-back-reads-offline-message');
+  });
+
+  it('Alice backs up her chat history, encrypted, to backup-service', T, async () => {
+    await s.alice.click('#make-recovery');
+    await s.alice.waitForSelector('#recovery-code[data-code]');
+    s.aliceCode = await s.alice.getAttribute('#recovery-code', 'data-code');
+    await s.alice.click('#backup-now');
+    await s.alice.waitForSelector('#backup-status[data-state="backed-up"]');
+    await shot(s.alice, 'alice-backed-up');
+  });
+
+  it('Alice restores the history into a fresh context (keys from her recovery code)', T, async () => {
+    const ctx = await context();
+    const page = await open(ctx, 'alice-new-device', { passkey: false });
+    await page.fill('#recovery-input', s.aliceCode);
+    await page.click('#recover');
+    await page.waitForSelector('body[data-online="true"]');
+    assert.equal(await page.textContent('#my-handle'), s.aliceHandle);
+    assert.equal(await page.locator('#log li').count(), 0, 'a fresh context has no history of its own');
+    await page.click('#restore-now');
+    await page.waitForSelector('#backup-status[data-state="restored"]');
+    const texts = await page.locator('#log li').allTextContents();
+    for (const t of ['Hi Bob, this goes peer to peer', 'Hi Alice, got it directly', 'Bob, read this when you are back']) {
+      assert.ok(texts.some((x) => x.includes(t)), `${t} is restored`);
+    }
+    await shot(page, 'alice-restored-history');
+    await ctx.close();
+  });
+
+  it('Alice, who came with the demo\'s app id, subscribes to a plan and reads her entitlements', T, async () => {
+    await s.alice.waitForSelector('#plan:not([hidden])');
+    assert.match(await s.alice.textContent('#plan-app'), new RegExp(s.app.id));
+    assert.equal(await s.alice.textContent('#plan-name'), 'free');
+    await s.alice.click('#plans button[data-plan]');
+    await s.alice.waitForSelector('#plan-status[data-status="incomplete"]');
+    assert.equal(await s.alice.textContent('#plan-name'), 'free', 'the plan applies once the first invoice is paid');
+    const report = await s.developer.appReport(s.app.id);
+    assert.ok(JSON.stringify(report).length > 2);
+    await shot(s.alice, 'alice-subscribed');
   });
 
   it('in a fresh context without any passkey, Bob\'s recovery code opens his keys and his inbox', T, async () => {

@@ -9,18 +9,22 @@
 //     (AES-256-GCM stream key, wrapped for each member's X25519 key), read when the friend comes back.
 import {
   Identity, EncryptionKeyPair, RegistryClient, SignalingClient, SyncClient, StreamKey, PeersProblem, ProofError,
-  ManagedKeysClient, PasskeyError, roomId, connectDataChannel, toBase64Url,
+  ManagedKeysClient, PasskeyError, BackupClient, BackupKey, BillingClient, roomId, connectDataChannel, toBase64Url,
 } from '/client/index.js';
 
 const BASE = location.origin;
 const STORE = 'peers-demo/v1';
-const APP_ID = 'peers-demo';
+/** The app id users are attributed to (affiliate-billing): `?app=<id>`, remembered; none by default. */
+const APP_ID = new URLSearchParams(location.search).get('app') ?? localStorage.getItem('peers-demo/v1/app') ?? undefined;
+if (APP_ID) localStorage.setItem('peers-demo/v1/app', APP_ID);
 const $ = (/** @type {string} */ id) => /** @type {HTMLElement} */ (document.getElementById(id));
 
 const registry = new RegistryClient(BASE);
 const passkeys = new ManagedKeysClient(BASE, { appId: APP_ID });
 /** Whether this host runs managed-keys (from the discovery document). */
 let passkeysHere = false;
+/** The services this host lists in its discovery document. */
+let servicesHere = [];
 /** @type {{identity: Identity, encryption: EncryptionKeyPair, handle: string, session?: {token: string}} | null} */
 let me = null;
 /** @type {SignalingClient | null} */
@@ -209,6 +213,8 @@ async function start() {
     }
   });
   $('my-status').textContent = 'online: signaling connected, reading your sync-buffer inbox';
+  $('backup').hidden = !servicesHere.includes('backup');
+  if (servicesHere.includes('billing')) showPlan().catch(showError);
   await checkInbox();
   setInterval(() => checkInbox().catch(showError), 3000);
   document.body.dataset.ready = 'true';
@@ -372,6 +378,98 @@ async function send(event) {
   }
 }
 
+// ---------- backup ----------
+
+/** Every chat's history, as one JSON document. */
+function allHistory() {
+  const chats = {};
+  for (let i = 0; i < localStorage.length; i++) {
+    const k = /** @type {string} */ (localStorage.key(i));
+    if (k.startsWith(`${STORE}/chat/`)) chats[k.slice(`${STORE}/chat/`.length)] = JSON.parse(localStorage.getItem(k) ?? '[]');
+  }
+  return chats;
+}
+
+async function backUp() {
+  clearError();
+  try {
+    if (!me) return;
+    const backup = new BackupClient(BASE, me.identity);
+    const repo = await backup.repo('peers-demo');
+    const snapshot = await backup.backUp(repo.id, await BackupKey.forIdentity(me.identity), 'chats', JSON.stringify({ v: 1, chats: allHistory() }));
+    $('backup-status').textContent = `backed up: ${snapshot.bytes} encrypted bytes, snapshot ${snapshot.id}`;
+    $('backup-status').dataset.state = 'backed-up';
+  } catch (e) {
+    showError(e);
+  }
+}
+
+async function restore() {
+  clearError();
+  try {
+    if (!me) return;
+    const backup = new BackupClient(BASE, me.identity);
+    const repo = await backup.repo('peers-demo');
+    const restored = await backup.restoreLatest(repo.id, await BackupKey.forIdentity(me.identity), 'chats');
+    if (!restored) {
+      $('backup-status').textContent = 'no backup yet';
+      return;
+    }
+    const { chats } = JSON.parse(new TextDecoder().decode(restored.plaintext));
+    let count = 0;
+    for (const [friendKey, messages] of Object.entries(chats)) {
+      for (const m of messages) if (remember(friendKey, m)) count++;
+    }
+    const [first] = Object.keys(chats);
+    if (first && !friend) await openChatWithKey(first);
+    render();
+    $('backup-status').textContent = `restored ${count} messages from the backup of ${new Date(restored.snapshot.takenAt).toLocaleString()}`;
+    $('backup-status').dataset.state = 'restored';
+  } catch (e) {
+    showError(e);
+  }
+}
+
+// ---------- plan ----------
+
+async function showPlan() {
+  if (!me) return;
+  const billing = new BillingClient(BASE, me.identity);
+  if (APP_ID) {
+    const attribution = await billing.attribute(APP_ID);
+    $('plan-app').textContent = `You came with app ${attribution.appId}: it earns a share of what you pay.`;
+  }
+  const [plans, mine, entitlements] = await Promise.all([billing.plans(), billing.subscription(), billing.entitlements()]);
+  $('plan-name').textContent = entitlements.plan;
+  const sub = mine.subscription;
+  $('plan-status').textContent = sub ? `(subscribed to ${sub.plan}: ${sub.status}${sub.status === 'incomplete' ? ', waiting for the first payment' : ''})` : '';
+  $('plan-status').dataset.status = sub?.status ?? 'none';
+  $('plans').replaceChildren();
+  for (const p of plans) {
+    const li = document.createElement('li');
+    const gb = (n) => `${Math.round(n / 2 ** 20)} MiB`;
+    li.textContent = `${p.name}: ${(p.priceMinor / 100).toFixed(2)} ${p.currency} per ${p.periodMonths} month(s) · sync ${p.entitlements.syncRetentionDays} days, `
+      + `${gb(p.entitlements.syncBytes)} · backup ${gb(p.entitlements.backupBytes)} `;
+    if (p.priceMinor > 0 && !sub) {
+      const b = document.createElement('button');
+      b.textContent = `Subscribe to ${p.name}`;
+      b.dataset.plan = p.name;
+      b.addEventListener('click', async () => {
+        clearError();
+        try {
+          await billing.subscribe(p.name);
+          await showPlan();
+        } catch (e) {
+          showError(e);
+        }
+      });
+      li.append(b);
+    }
+    $('plans').append(li);
+  }
+  $('plan').hidden = false;
+}
+
 // ---------- start ----------
 
 async function showServices() {
@@ -379,6 +477,7 @@ async function showServices() {
     const doc = await (await fetch(`${BASE}/.well-known/peers-services`)).json();
     const names = Object.keys(doc.services ?? {});
     passkeysHere = names.includes('auth');
+    servicesHere = names;
     $('services').textContent = `Services on this host: ${names.join(', ') || 'none listed'}`;
   } catch {
     $('services').textContent = 'Services: the discovery document is not available';
@@ -390,6 +489,8 @@ $('login-passkey').addEventListener('click', logIn);
 $('recover').addEventListener('click', recover);
 $('make-recovery').addEventListener('click', makeRecoveryCode);
 $('lookup').addEventListener('click', findFriend);
+$('backup-now').addEventListener('click', backUp);
+$('restore-now').addEventListener('click', restore);
 $('send-form').addEventListener('submit', send);
 (async () => {
   await showServices();

@@ -9,3 +9,5 @@ export * from './socket.js';
 export * from './signaling.js';
 export * from './sync.js';
 export * from './passkeys.js';
+export * from './backup.js';
+export * from './billing.js';

@@ -12,3 +12,5 @@ export { WS_AUTH_CONTEXT, wsAuthMessage, wsAuthFrame, webSocketUrl, SocketError,
 export { SignalingClient, roomId, isOfferer, connectDataChannel } from './signaling.js';
 export { SyncClient, SyncTail, StreamKey, DecryptionError, newRecordId } from './sync.js';
 export { ManagedKeysClient, PasskeyError, WRAP_ALGORITHM, stripPrfResults, creationOptions, requestOptions, prfOutput, prfWrappingKey, sealKeys, openKeys, newRecoveryCode, recoveryKeys } from './passkeys.js';
+export { BackupClient, BackupKey, BackupIntegrityError, sha256Hex } from './backup.js';
+export { BillingClient } from './billing.js';

@@ -40,7 +40,7 @@ test('the declarations name exactly what the modules export', async () => {
     assert.ok(inBase64 ? indexDts.includes(name) : true, name);
   }
   // index.js re-exports everything index.d.ts re-exports (export * from the same modules).
-  for (const m of ['identity', 'signing', 'merkle', 'registry', 'errors', 'http', 'socket', 'signaling', 'sync', 'passkeys']) {
+  for (const m of ['identity', 'signing', 'merkle', 'registry', 'errors', 'http', 'socket', 'signaling', 'sync', 'passkeys', 'backup', 'billing']) {
     const mod = await import(new URL(`../src/${m}.js`, import.meta.url));
     for (const name of Object.keys(mod)) assert.ok(name in api, `${m}.${name} is not exported by index.js`);
   }

@@ -56,6 +56,8 @@ final class DevS3 {
                 "s3proxy.identity=" + ACCESS_KEY,
                 "s3proxy.credential=" + SECRET_KEY,
                 "s3proxy.ignore-unknown-headers=true",
+                // browsers PUT and GET presigned URLs (backup-service) from the demo page's origin
+                "s3proxy.cors-allow-all=true",
                 "jclouds.provider=filesystem",
                 "jclouds.filesystem.basedir=" + blobDirectory,
                 ""), StandardCharsets.UTF_8);

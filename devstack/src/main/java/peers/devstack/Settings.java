@@ -21,8 +21,8 @@ import java.util.stream.Collectors;
  *
  * @param root             the repository root: services are found at {@code <root>/<module>/target/quarkus-app}
  * @param data             where PostgreSQL, Kafka and S3 keep their data (and logs); survives restarts
- * @param host             address the services' HTTP ports bind to
- * @param httpPort         the first service's HTTP port (key-registry); see {@link ServiceCatalog}
+ * @param host             address the router binds to (services listen on 127.0.0.1)
+ * @param httpPort         the router's port; service n listens on this + n (see {@link ServiceCatalog})
  * @param managementPort   base of the services' management ports (health, metrics): service n gets base + n
  * @param pgPort           PostgreSQL, on 127.0.0.1
  * @param kafkaPort        Kafka's client listener, on 127.0.0.1
@@ -69,8 +69,8 @@ record Settings(
     static final List<Option> OPTIONS = List.of(
             new Option("root", ".", "repository root (services are read from <root>/<module>/target/quarkus-app)"),
             new Option("data", "data", "data directory, relative to the root; delete it to start from scratch"),
-            new Option("host", "127.0.0.1", "address the services' HTTP ports bind to (0.0.0.0: reachable from the network)"),
-            new Option("port", "8080", "HTTP port of key-registry (later: of the router in front of all services)"),
+            new Option("host", "127.0.0.1", "address the router binds to (0.0.0.0: reachable from the network)"),
+            new Option("port", "8080", "the router's port (the demo page and every service); service n listens on 127.0.0.1 at port + n"),
             new Option("management-port", "9000", "services' management ports (health, metrics) are this + 1, + 2, ..."),
             new Option("pg-port", "15432", "PostgreSQL port on 127.0.0.1"),
             new Option("kafka-port", "19092", "Kafka client port on 127.0.0.1"),
