@@ -135,39 +135,58 @@ public class RecordStore {
                 });
     }
 
+    /**
+     * Stores the fresh records in one statement (one round trip, one executor run for the whole batch): it
+     * advances the stream's counter and expiry, inserts the rows from arrays (routed to their day partition
+     * once, not once per row), adds them to the owner's usage of that day, and queues the new-record notice,
+     * which PostgreSQL delivers at commit only, in commit order, to every replica that listens.
+     */
     private Uni<Map<String, StoredRecord>> insert(SqlConnection conn, Access.Grant grant, PeerKey caller, Plan plan, List<NewRecord> fresh,
             OffsetDateTime now) {
         int n = fresh.size();
         OffsetDateTime wanted = now.plusDays(plan.retentionDays());
         long bytes = fresh.stream().mapToLong(r -> r.ciphertext().length).sum();
-        return conn.preparedQuery("UPDATE streams SET last_seq = last_seq + $2, last_expires = greatest(coalesce(last_expires, $3), $3) "
-                        + "WHERE id = $1 RETURNING last_seq, last_expires")
-                .execute(Tuple.of(grant.streamId(), n, wanted))
-                .chain(rows -> {
+        String[] ids = new String[n];
+        Buffer[] ciphertexts = new Buffer[n];
+        for (int i = 0; i < n; i++) {
+            ids[i] = fresh.get(i).id();
+            ciphertexts[i] = Buffer.buffer(fresh.get(i).ciphertext());
+        }
+        String author = caller.toString();
+        return conn.preparedQuery(APPEND_SQL)
+                .execute(Tuple.tuple(List.of(grant.streamId(), (long) n, wanted, ids, ciphertexts, author, now, grant.ownerKey(), bytes, CHANNEL)))
+                .map(rows -> {
                     Row r = rows.iterator().next();
                     long last = r.getLong("last_seq");
                     OffsetDateTime expires = r.getOffsetDateTime("last_expires").withOffsetSameInstant(ZoneOffset.UTC);
+                    if (r.getLong("inserted") != n) {
+                        throw new IllegalStateException("append stored " + r.getLong("inserted") + " of " + n + " records");
+                    }
                     long first = last - n + 1;
                     Map<String, StoredRecord> inserted = new HashMap<>();
-                    List<Tuple> tuples = new ArrayList<>(n);
                     for (int i = 0; i < n; i++) {
                         NewRecord rec = fresh.get(i);
-                        long seq = first + i;
-                        tuples.add(Tuple.tuple(List.of(grant.streamId(), seq, rec.id(), caller.toString(), Buffer.buffer(rec.ciphertext()), now, expires)));
-                        inserted.put(rec.id(), new StoredRecord(rec.id(), seq, caller.toString(), rec.ciphertext(), now.toInstant(), expires.toInstant()));
+                        inserted.put(rec.id(), new StoredRecord(rec.id(), first + i, author, rec.ciphertext(), now.toInstant(), expires.toInstant()));
                     }
-                    return conn.preparedQuery("INSERT INTO records (stream_id, seq, record_id, author_key, ciphertext, created_at, expires_at) "
-                                    + "VALUES ($1, $2, $3, $4, $5, $6, $7)")
-                            .executeBatch(tuples)
-                            .chain(() -> conn.preparedQuery("INSERT INTO usage_days (owner_key, day, bytes, records) VALUES ($1, $2, $3, $4) "
-                                            + "ON CONFLICT (owner_key, day) DO UPDATE SET bytes = usage_days.bytes + EXCLUDED.bytes, "
-                                            + "records = usage_days.records + EXCLUDED.records")
-                                    .execute(Tuple.of(grant.ownerKey(), expires.toLocalDate(), bytes, (long) n)))
-                            // Delivered at commit only, in commit order, to every replica that listens.
-                            .chain(() -> conn.preparedQuery("SELECT pg_notify($1, $2)").execute(Tuple.of(CHANNEL, grant.streamId() + " " + last)))
-                            .replaceWith(inserted);
+                    return inserted;
                 });
     }
+
+    /**
+     * The write of an append: $1 stream, $2 count, $3 wanted expiry, $4 ids, $5 ciphertexts, $6 author, $7 now,
+     * $8 owner, $9 bytes, $10 notify channel. Every data-modifying CTE runs exactly once; the final SELECT
+     * reads the counter row the UPDATE returned.
+     */
+    private static final String APPEND_SQL = "WITH s AS ("
+            + "UPDATE streams SET last_seq = last_seq + $2, last_expires = greatest(coalesce(last_expires, $3), $3) "
+            + "WHERE id = $1 RETURNING last_seq, last_expires), "
+            + "ins AS (INSERT INTO records (stream_id, seq, record_id, author_key, ciphertext, created_at, expires_at) "
+            + "SELECT $1, s.last_seq - $2 + u.ord, u.rid, $6, u.ct, $7, s.last_expires "
+            + "FROM s, unnest($4::text[], $5::bytea[]) WITH ORDINALITY AS u(rid, ct, ord) RETURNING 1), "
+            + "usage AS (INSERT INTO usage_days (owner_key, day, bytes, records) "
+            + "SELECT $8, (s.last_expires AT TIME ZONE 'UTC')::date, $9, $2 FROM s "
+            + "ON CONFLICT (owner_key, day) DO UPDATE SET bytes = usage_days.bytes + EXCLUDED.bytes, records = usage_days.records + EXCLUDED.records) "
+            + "SELECT s.last_seq, s.last_expires, (SELECT count(*) FROM ins) AS inserted, pg_notify($10, $1 || ' ' || s.last_seq) FROM s";
 
     private static List<Appended> outcomes(List<NewRecord> batch, Map<String, StoredRecord> existing, Map<String, StoredRecord> inserted) {
         List<Appended> out = new ArrayList<>(batch.size());
