@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import peers.signaling.hub.Session;
+import peers.signaling.relay.Presence;
 import peers.signaling.relay.Relay;
 import peers.signaling.relay.RelayListener;
 import peers.signaling.ws.Frames;
@@ -22,12 +23,19 @@ import peers.signaling.ws.Frames;
 public class YTopics implements RelayListener {
 
     private final Relay relay;
+    private final Presence presence;
     private final Object lock = new Object();
     private final Map<String, Set<Session>> topics = new HashMap<>();
     private final Map<Session, Set<String>> subscriptions = new HashMap<>();
 
-    public YTopics(Relay relay) {
+    public YTopics(Relay relay, Presence presence) {
         this.relay = relay;
+        this.presence = presence;
+    }
+
+    /** The name under which a topic's subscribers on a replica are announced. */
+    static String presenceName(String topic) {
+        return "topic:" + topic;
     }
 
     public void opened(Session s) {
@@ -47,7 +55,13 @@ public class YTopics implements RelayListener {
                 return false;
             }
             mine.add(topic);
-            topics.computeIfAbsent(topic, k -> new LinkedHashSet<>()).add(s);
+            Set<Session> subs = topics.get(topic);
+            if (subs == null) {
+                subs = new LinkedHashSet<>();
+                topics.put(topic, subs);
+                presence.here(presenceName(topic));
+            }
+            subs.add(s);
             return true;
         }
     }
@@ -77,13 +91,17 @@ public class YTopics implements RelayListener {
             subs.remove(s);
             if (subs.isEmpty()) {
                 topics.remove(topic);
+                presence.gone(presenceName(topic));
             }
         }
     }
 
-    /** Delivers {@code message} (a publish) to local subscribers and relays it to the other replicas. */
+    /** Delivers {@code message} (a publish) to local subscribers and relays it to the replicas with subscribers. */
     public void publish(String topic, ObjectNode message) {
         deliver(topic, message);
+        if (!presence.elsewhere(presenceName(topic))) {
+            return;
+        }
         ObjectNode m = Frames.JSON.createObjectNode();
         m.put("kind", "y-publish");
         m.put("topic", topic);

@@ -15,6 +15,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import peers.signaling.SignalingConfig;
+import peers.signaling.relay.Presence;
 import peers.signaling.relay.Relay;
 import peers.signaling.relay.RelayListener;
 import peers.signaling.ws.ErrorCode;
@@ -41,6 +42,7 @@ public class Hub implements RelayListener {
     private final SignalingConfig config;
     private final Relay relay;
     private final Vertx vertx;
+    private final Presence presence;
     private final Object lock = new Object();
     private final Map<String, Session> sessions = new HashMap<>();
     private final Map<String, Set<Session>> byPeer = new HashMap<>();
@@ -52,8 +54,9 @@ public class Hub implements RelayListener {
     private record Pending(Session sender, String to, String ref, long timer) {
     }
 
-    public Hub(SignalingConfig config, Relay relay, Vertx vertx) {
+    public Hub(SignalingConfig config, Relay relay, Vertx vertx, Presence presence) {
         this.config = config;
+        this.presence = presence;
         this.relay = relay;
         this.vertx = vertx;
     }
@@ -66,6 +69,7 @@ public class Hub implements RelayListener {
 
     /** Binds the socket to its identity. */
     public void authenticated(Session s, String peer) {
+        boolean first;
         synchronized (lock) {
             Set<Session> mine = byPeer.computeIfAbsent(peer, k -> new LinkedHashSet<>());
             if (mine.size() >= config.maxConnectionsPerKey()) {
@@ -76,9 +80,18 @@ public class Hub implements RelayListener {
                         + " connections to this server; close one first").with("limit", "max-connections-per-key")
                         .with("max", config.maxConnectionsPerKey());
             }
+            first = mine.isEmpty();
             mine.add(s);
             s.peer(peer);
         }
+        if (first) {
+            presence.here(presenceName(peer));
+        }
+    }
+
+    /** The name under which a key's presence on a replica is announced. */
+    static String presenceName(String peer) {
+        return "key:" + peer;
     }
 
     /** Joins a room; returns the other peers in it here (others on other replicas follow as peer-joined). */
@@ -129,6 +142,7 @@ public class Hub implements RelayListener {
 
     /** Forgets a closed socket: it leaves its rooms, and pending signals of it are dropped. */
     public void closed(Session s) {
+        boolean last = false;
         synchronized (lock) {
             sessions.remove(s.id());
             for (String room : new ArrayList<>(s.rooms)) {
@@ -138,8 +152,12 @@ public class Hub implements RelayListener {
                 Set<Session> mine = byPeer.get(s.peer());
                 if (mine != null && mine.remove(s) && mine.isEmpty()) {
                     byPeer.remove(s.peer());
+                    last = true;
                 }
             }
+        }
+        if (last) {
+            presence.gone(presenceName(s.peer()));
         }
     }
 
@@ -170,11 +188,15 @@ public class Hub implements RelayListener {
     /**
      * Sends {@code payload} to every live socket of {@code to} (but not back to the sending socket). When none
      * is on this replica, another replica must confirm delivery within the ack timeout, or the sender gets
-     * {@code peer-not-connected} (with its {@code id}).
+     * {@code peer-not-connected} (with its {@code id}). When some are here, the relay carries the signal only
+     * if {@link Presence} knows of connections of {@code to} on other replicas too.
      */
     public void signal(Session from, String to, JsonNode payload, String ref) {
         String frame = Frames.signal(from.peer(), payload);
         int local = deliver(to, frame, from);
+        if (local > 0 && !presence.elsewhere(presenceName(to))) {
+            return;
+        }
         ObjectNode m = relayMessage("signal");
         m.put("to", to);
         m.put("from", from.peer());

@@ -184,6 +184,9 @@ public class Relay {
                 ready = true;
                 readOnce = true;
                 LOG.infof("signaling relay %s reading %s (%d partitions)", instance, config.topic(), parts.size());
+                for (RelayListener l : listeners) {
+                    l.onRelayReady();
+                }
                 while (!stopping) {
                     for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(500))) {
                         dispatch(r.value());

@@ -1,6 +1,11 @@
 package peers.signaling.ws;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.node.POJONode;
+import com.fasterxml.jackson.databind.util.RawValue;
+import java.io.IOException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -12,6 +17,9 @@ import java.util.Map;
 public final class Frames {
 
     public static final ObjectMapper JSON = new ObjectMapper();
+    static final String PAYLOAD = "payload";
+    /** Top-level fields only ever relayed as they came: the native and PeerJS {@code payload}, y-webrtc's {@code data}. */
+    static final java.util.Set<String> OPAQUE = java.util.Set.of(PAYLOAD, "data");
 
     private Frames() {
     }
@@ -30,14 +38,48 @@ public final class Frames {
         }
     }
 
-    /** The JSON object in {@code text}, or null when it is not one. */
+    /**
+     * The JSON object in {@code text}, or null when it is not exactly one (trailing content included). A
+     * top-level {@code payload} or {@code data} is validated but kept as its raw text ({@link #rawPayload}):
+     * it is relayed unchanged, so it is never turned into a tree and written back.
+     */
     public static ObjectNode parseObject(String text) {
-        try {
-            JsonNode n = JSON.readTree(text);
-            return n instanceof ObjectNode o ? o : null;
-        } catch (JsonProcessingException | RuntimeException e) {
+        try (JsonParser p = JSON.createParser(text)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                return null;
+            }
+            ObjectNode o = JSON.createObjectNode();
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String name = p.currentName();
+                JsonToken t = p.nextToken();
+                if (OPAQUE.contains(name)) {
+                    int start = (int) p.currentTokenLocation().getCharOffset();
+                    if (t.isStructStart()) {
+                        p.skipChildren();
+                    } else {
+                        p.finishToken();
+                    }
+                    int end = (int) p.currentLocation().getCharOffset();
+                    o.putRawValue(name, new RawValue(text.substring(start, end)));
+                } else {
+                    o.set(name, JSON.readTree(p));
+                }
+            }
+            if (p.currentToken() != JsonToken.END_OBJECT || p.nextToken() != null) {
+                return null;
+            }
+            return o;
+        } catch (IOException | RuntimeException e) {
             return null;
         }
+    }
+
+    /** The raw JSON text of a payload kept by {@link #parseObject}, or the node written as JSON. */
+    public static String rawPayload(JsonNode payload) {
+        if (payload instanceof POJONode pojo && pojo.getPojo() instanceof RawValue raw) {
+            return raw.rawValue().toString();
+        }
+        return text(payload);
     }
 
     public static String error(SignalError e, String ref) {

@@ -188,7 +188,8 @@ public class SignalEndpoint {
         if (payload == null) {
             throw SignalError.invalid("payload", "\"payload\" is required (any JSON value)");
         }
-        int size = utf8Length(Frames.text(payload));
+        String raw = Frames.rawPayload(payload);
+        int size = raw.length() * 3 <= config.maxPayloadBytes() ? raw.length() : utf8Length(raw);
         if (size > config.maxPayloadBytes()) {
             throw new SignalError(ErrorCode.PAYLOAD_TOO_LARGE, "a payload may have at most " + config.maxPayloadBytes() + " bytes; it has " + size)
                     .with("limit", "max-payload-bytes").with("max", config.maxPayloadBytes());

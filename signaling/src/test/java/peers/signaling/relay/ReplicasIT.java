@@ -51,6 +51,28 @@ class ReplicasIT {
         return m;
     }
 
+    interface Step {
+        void run() throws Exception;
+    }
+
+    /**
+     * Repeats {@code step} until {@code c} receives a frame of {@code type}: for what replicas learn of each other
+     * asynchronously (one relay hop). Fails after {@link #WAIT}.
+     */
+    static JsonNode eventually(Step step, WsTestClient c, String type) throws Exception {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        AssertionError last = null;
+        while (System.nanoTime() < deadline) {
+            step.run();
+            try {
+                return c.awaitType(type, Duration.ofMillis(300));
+            } catch (AssertionError e) {
+                last = e;
+            }
+        }
+        throw last;
+    }
+
     @Test
     void peersOnDifferentReplicasMeetAndSignal() throws Exception {
         Map<String, String> config = new LinkedHashMap<>(PeersInfra.get().quarkusConfig());
@@ -91,8 +113,10 @@ class ReplicasIT {
                 yA.send("{\"type\":\"ping\"}");
                 yA.awaitType("pong", WAIT);
                 yB.send("{\"type\":\"subscribe\",\"topics\":[\"" + topic + "\"]}");
-                yB.send("{\"type\":\"publish\",\"topic\":\"" + topic + "\",\"data\":\"from b\"}");
-                assertEquals("from b", yA.awaitType("publish", WAIT).path("data").asText());
+                // b has a subscriber of its own, so it relays only once it heard of a's (one relay hop after a subscribed)
+                JsonNode got = eventually(() -> yB.send("{\"type\":\"publish\",\"topic\":\"" + topic + "\",\"data\":\"from b\"}"),
+                        yA, "publish");
+                assertEquals("from b", got.path("data").asText());
             }
 
             // PeerJS ids span replicas too
@@ -107,6 +131,19 @@ class ReplicasIT {
                 assertEquals(pb, offer.path("src").asText());
                 assertEquals(7, offer.path("payload").path("n").asInt());
             }
+
+            // a key connected to both replicas: a signal handed to replica a reaches its sockets on a and on b
+            // (a also delivers locally, so it relays once b's announcement of alice reached it)
+            try (WsTestClient aliceOnB = on(b, alice)) {
+                int[] n = {0};
+                JsonNode both = eventually(() -> carolOnA.sendJson(msg("type", "signal", "to", alice.id(), "payload", "to both " + n[0]++)),
+                        aliceOnB, "signal");
+                assertEquals(carol.id(), both.path("from").asText());
+                onA.await(f -> both.path("payload").equals(f.path("payload")), WAIT);
+            }
+            // once alice left b, a keeps delivering locally
+            carolOnA.sendJson(msg("type", "signal", "to", alice.id(), "payload", "only a"));
+            onA.await(f -> "only a".equals(f.path("payload").asText()), WAIT);
 
             // replica b goes away gracefully: its member leaves, a's peers carry on
             b.stop();
