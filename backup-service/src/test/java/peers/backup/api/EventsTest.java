@@ -128,9 +128,12 @@ class EventsTest {
         assertEquals(413, r.statusCode(), r.body());
         assertTrue(r.body().contains("backupBytes"), r.body());
         // A lapsed entitlement falls back to the free plan.
-        produce(owner.id(), entitlement(UUID.randomUUID().toString(), Instant.now(), owner, "lapsed", 10, Instant.now().minusSeconds(5)));
-        awaitPlan(owner, "lapsed");
-        assertEquals(200, ResticTest.send(repo, token, "POST", "data/" + Backup.sha256(blob), blob, Map.of()).statusCode());
+        TestPeer lapsed = TestPeer.create();
+        String repo2 = Backup.createRepo(lapsed);
+        String[] token2 = Backup.token(lapsed, repo2, "read-write");
+        produce(lapsed.id(), entitlement(UUID.randomUUID().toString(), Instant.now(), lapsed, "lapsed", 10, Instant.now().minusSeconds(5)));
+        awaitPlan(lapsed, "lapsed");
+        assertEquals(200, ResticTest.send(repo2, token2, "POST", "data/" + Backup.sha256(blob), blob, Map.of()).statusCode());
     }
 
     @Test

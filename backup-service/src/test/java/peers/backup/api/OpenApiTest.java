@@ -23,7 +23,7 @@ class OpenApiTest {
         List<OpenApiAudit.Operation> nativeOps = audit.operations().stream().filter(op -> op.path().startsWith("/backup/v1/")).toList();
         List<OpenApiAudit.Operation> restic = audit.operations().stream().filter(op -> op.path().startsWith("/backup/restic/")).toList();
         assertEquals(audit.operations().size(), nativeOps.size() + restic.size(), "only backup paths: " + audit.operations());
-        assertEquals(18, nativeOps.size(), "every native operation: " + nativeOps);
+        assertEquals(17, nativeOps.size(), "every native operation: " + nativeOps);
         assertEquals(10, restic.size(), "every restic operation: " + restic);
         List<String> problems = audit.problems(Set.of("401", "429"), op -> false);
         assertTrue(problems.isEmpty(), String.join("\n", problems));
