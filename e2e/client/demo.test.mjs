@@ -12,7 +12,7 @@
 // moved to a new tab or context gives no PRF output (checked: results absent after addCredential).
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { chromium } from 'playwright-core';
 import { Identity, BillingClient } from '../../clients/js/src/index.js';
@@ -91,6 +91,7 @@ describe('the demo page, Alice and Bob in two browser contexts', { skip: BASE ? 
 
   before(async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
+    for (const f of readdirSync(ARTIFACTS)) if (f.endsWith('.png')) rmSync(join(ARTIFACTS, f));
     // the demo's developer registers its app with affiliate-billing; users open the demo under that app id
     s.developer = new BillingClient(BASE, await Identity.generate());
     s.app = await s.developer.registerApp({ name: `Peers demo ${tag}`, contact: 'demo@example.org' });

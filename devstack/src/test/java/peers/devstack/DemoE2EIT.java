@@ -33,7 +33,8 @@ import org.junit.jupiter.api.Test;
  */
 class DemoE2EIT {
 
-    static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
+    /** The repository root the devstack runs ({@code -Dpeers.e2e.root=…} to run another tree's packaged services). */
+    static final Path ROOT = Path.of(System.getProperty("peers.e2e.root", "..")).toAbsolutePath().normalize();
     static final Path LOG = Path.of("target/e2e/devstack.log").toAbsolutePath();
     static final int BASE_PORT = Integer.getInteger("peers.e2e.port", 28080);
 

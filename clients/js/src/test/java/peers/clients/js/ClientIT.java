@@ -47,8 +47,9 @@ class ClientIT {
         }
     }
 
+    /** The repository root whose packaged services run ({@code -Dpeers.services.root=…} to test other builds). */
     private static Path jar(String module) {
-        return Path.of("../../" + module + "/target/quarkus-app/quarkus-run.jar");
+        return Path.of(System.getProperty("peers.services.root", "../..")).resolve(module).resolve("target/quarkus-app/quarkus-run.jar");
     }
 
     @AfterAll
