@@ -22,8 +22,20 @@ public final class Report {
         }
     }
 
+    /** A table of facts that are not a comparison with a baseline (e.g. start-up time and memory per service). */
+    public record Table(String title, List<String> header, List<List<String>> rows) {
+        public Map<String, Object> toJson() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("title", title);
+            m.put("header", header);
+            m.put("rows", rows);
+            return m;
+        }
+    }
+
     private final String scenario;
     private final List<Comparison> comparisons = new ArrayList<>();
+    private final List<Table> tables = new ArrayList<>();
     private final Map<String, Object> details = new LinkedHashMap<>();
 
     public Report(String scenario) {
@@ -40,6 +52,15 @@ public final class Report {
 
     public List<Comparison> comparisons() {
         return comparisons;
+    }
+
+    /** Adds a table: printed, written to the JSON results and published in docs/benchmarks.md. */
+    public void table(String title, List<String> header, List<List<String>> rows) {
+        tables.add(new Table(title, List.copyOf(header), rows.stream().map(List::copyOf).toList()));
+    }
+
+    public List<Table> tables() {
+        return tables;
     }
 
     public void detail(String key, Object value) {
@@ -87,6 +108,24 @@ public final class Report {
                 for (String s : m.errorSamples()) {
                     out.println("        e.g. " + s);
                 }
+            }
+        }
+        for (Table t : tables) {
+            out.println();
+            out.println(t.title() + ":");
+            int[] w = new int[t.header().size()];
+            for (int i = 0; i < w.length; i++) {
+                w[i] = t.header().get(i).length();
+                for (List<String> row : t.rows()) {
+                    w[i] = Math.max(w[i], i < row.size() ? row.get(i).length() : 0);
+                }
+            }
+            for (List<String> row : java.util.stream.Stream.concat(java.util.stream.Stream.of(t.header()), t.rows().stream()).toList()) {
+                StringBuilder b = new StringBuilder("  ");
+                for (int i = 0; i < w.length; i++) {
+                    b.append(String.format(Locale.ROOT, "%-" + (w[i] + 2) + "s", i < row.size() ? row.get(i) : ""));
+                }
+                out.println(b.toString().stripTrailing());
             }
         }
         for (String key : shown) {
@@ -139,6 +178,9 @@ public final class Report {
             rows.add(r);
         }
         m.put("comparisons", rows);
+        if (!tables.isEmpty()) {
+            m.put("tables", tables.stream().map(Table::toJson).toList());
+        }
         m.putAll(details);
         return m;
     }
