@@ -41,6 +41,7 @@ public class AccountService {
     public static final String SIGNUP_PROOF_CONTEXT = "peers-auth-signup/v1";
 
     private final Ceremonies ceremonies;
+    private final Logins logins;
     private final RelyingParty rp;
     private final Sessions sessions;
     private final CustodialKeys custodial;
@@ -48,9 +49,10 @@ public class AccountService {
     private final Clock clock;
     private final AuthConfig config;
 
-    public AccountService(Ceremonies ceremonies, RelyingParty rp, Sessions sessions, CustodialKeys custodial, Outbox outbox, Clock clock,
+    public AccountService(Ceremonies ceremonies, Logins logins, RelyingParty rp, Sessions sessions, CustodialKeys custodial, Outbox outbox, Clock clock,
             AuthConfig config) {
         this.ceremonies = ceremonies;
+        this.logins = logins;
         this.rp = rp;
         this.sessions = sessions;
         this.custodial = custodial;
@@ -165,38 +167,30 @@ public class AccountService {
     public Uni<LoggedIn> finishAuthentication(String ceremonyId, JsonNode credentialJson, boolean releaseCustodialKey) {
         CredentialJson.Assertion as = CredentialJson.assertion(credentialJson);
         String credentialId = Base64Url.encode(as.rawId());
-        return ceremonies.consume(ceremonyId, "authentication").chain(c -> Panache.withTransaction(() -> Credential.<Credential>findById(credentialId)
-                .chain(cred -> {
-                    if (cred == null || c.accountId != null && !c.accountId.equals(cred.accountId)) {
-                        throw new ProblemException(AuthProblems.CREDENTIAL_UNKNOWN, "no passkey with this id is registered"
-                                + (c.accountId == null ? "" : " for the account of this ceremony"));
-                    }
-                    return Account.<Account>findById(cred.accountId).chain(a -> {
-                        if (as.userHandle() != null && !java.util.Arrays.equals(as.userHandle(), a.userHandle)) {
-                            throw AuthProblems.rejected("user-handle", "credential.response.userHandle is not the passkey's account");
-                        }
-                        RelyingParty.Assertion ok = rp.verifyAssertion(c.challenge, as, cred.attestedCredentialData, cred.signCount,
-                                cred.uvInitialized, cred.backupEligible, cred.backupState);
-                        // Conditional update: two replicas verifying assertions of one passkey at once cannot both win with one counter.
-                        return Credential.update("signCount = ?1, backupState = ?2, lastUsedAt = ?3 where id = ?4 and (signCount < ?1 or ?1 = 0)",
-                                ok.signCount(), ok.backupState(), clock.instant(), cred.id).chain(n -> {
-                                    if (n == 0) {
-                                        throw AuthProblems.rejected("counter", "the signature counter did not increase: the passkey may have been cloned");
-                                    }
-                                    return login(a, cred, releaseCustodialKey);
-                                });
-                    });
-                })));
-    }
-
-    private Uni<LoggedIn> login(Account a, Credential cred, boolean releaseCustodialKey) {
-        if (releaseCustodialKey && !a.custodial()) {
-            throw new ProblemException(AuthProblems.NOT_CUSTODIAL, "the account uses mode 'prf': the server holds no key to release; "
-                    + "unwrap the key on the client with the passkey's PRF output");
-        }
-        Uni<byte[]> key = releaseCustodialKey ? custodial.release(a.id) : Uni.createFrom().nullItem();
-        return key.chain(k -> KeyWrap.<KeyWrap>findById(cred.id).chain(w -> sessions.issue(a.id, cred.id)
-                .map(s -> new LoggedIn(a, cred, s, w, k))));
+        return ceremonies.consume(ceremonyId, "authentication").chain(c -> logins.load(credentialId).chain(v -> {
+            if (v == null || c.accountId != null && !c.accountId.equals(v.account().id)) {
+                throw new ProblemException(AuthProblems.CREDENTIAL_UNKNOWN, "no passkey with this id is registered"
+                        + (c.accountId == null ? "" : " for the account of this ceremony"));
+            }
+            Account a = v.account();
+            Credential cred = v.credential();
+            if (as.userHandle() != null && !java.util.Arrays.equals(as.userHandle(), a.userHandle)) {
+                throw AuthProblems.rejected("user-handle", "credential.response.userHandle is not the passkey's account");
+            }
+            RelyingParty.Assertion ok = rp.verifyAssertion(c.challenge, as, cred.attestedCredentialData, cred.signCount,
+                    cred.uvInitialized, cred.backupEligible, cred.backupState);
+            if (releaseCustodialKey && !a.custodial()) {
+                throw new ProblemException(AuthProblems.NOT_CUSTODIAL, "the account uses mode 'prf': the server holds no key to release; "
+                        + "unwrap the key on the client with the passkey's PRF output");
+            }
+            return logins.commit(cred, ok.signCount(), ok.backupState()).chain(session -> {
+                if (session == null) {
+                    throw AuthProblems.rejected("counter", "the signature counter did not increase: the passkey may have been cloned");
+                }
+                Uni<byte[]> key = releaseCustodialKey ? Panache.withTransaction(() -> custodial.release(a.id)) : Uni.createFrom().nullItem();
+                return key.map(k -> new LoggedIn(a, cred, session, v.wrap(), k));
+            });
+        }));
     }
 
     // ---- session operations ----

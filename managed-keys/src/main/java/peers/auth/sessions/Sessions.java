@@ -87,7 +87,7 @@ public class Sessions {
         return authorization.substring(7).trim();
     }
 
-    static String hash(String token) {
+    public static String hash(String token) {
         try {
             return Base64Url.encode(MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.US_ASCII)));
         } catch (NoSuchAlgorithmException e) {

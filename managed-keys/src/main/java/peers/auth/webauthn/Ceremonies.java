@@ -1,13 +1,18 @@
 package peers.auth.webauthn;
 
-import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import peers.auth.AuthConfig;
 import peers.auth.AuthProblems;
 import peers.common.identity.Base64Url;
@@ -15,18 +20,21 @@ import peers.common.problems.ProblemException;
 
 /**
  * Pending ceremonies in PostgreSQL: any replica can finish a ceremony another one started. A
- * challenge is consumed before the response is verified, in its own transaction, so it is used at
- * most once even when the verification fails or two replicas race on it.
+ * challenge is consumed by one conditional UPDATE before the response is verified, on its own, so it
+ * is used at most once even when the verification fails or two replicas race on it. (Plain SQL on
+ * the reactive client: this is on every login's path.)
  */
 @ApplicationScoped
 public class Ceremonies {
 
     private static final SecureRandom RANDOM = new SecureRandom();
 
+    private final Pool pool;
     private final Clock clock;
     private final AuthConfig config;
 
-    public Ceremonies(Clock clock, AuthConfig config) {
+    public Ceremonies(Pool pool, Clock clock, AuthConfig config) {
+        this.pool = pool;
         this.clock = clock;
         this.config = config;
     }
@@ -49,40 +57,77 @@ public class Ceremonies {
         c.appId = appId;
         c.createdAt = clock.instant();
         c.expiresAt = c.createdAt.plus(config.ceremonyTtl());
-        return Panache.withTransaction(() -> c.<Ceremony>persist());
+        return pool.preparedQuery("INSERT INTO ceremonies (id, kind, challenge, account_id, user_handle, prf_salt, app_id, created_at, expires_at) "
+                + "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)")
+                .execute(Tuple.from(new Object[] {c.id, kind, Buffer.buffer(c.challenge), accountId, userHandle == null ? null : Buffer.buffer(userHandle),
+                        prfSalt == null ? null : Buffer.buffer(prfSalt), appId, utc(c.createdAt), utc(c.expiresAt)}))
+                .replaceWith(c);
     }
 
     /**
      * Marks the ceremony used and returns it; refuses an unknown one (or one of another kind), a used
-     * one and an expired one. Runs in its own transaction: the challenge is spent whatever follows.
+     * one and an expired one. The challenge is spent whatever follows.
      */
     public Uni<Ceremony> consume(String id, String kind) {
         if (id == null || !id.matches("[A-Za-z0-9_-]{22}")) {
             throw ProblemException.invalid("ceremonyId", "ceremonyId is the 22-character id returned with the options");
         }
         Instant now = clock.instant();
-        return Panache.withTransaction(() -> Ceremony.<Ceremony>findById(id).chain(c -> {
-            if (c == null || !c.kind.equals(kind)) {
-                throw new ProblemException(AuthProblems.CEREMONY_UNKNOWN, "no " + kind + " ceremony has the id '" + id + "'; request new options");
-            }
-            return Ceremony.update("usedAt = ?1 where id = ?2 and usedAt is null", now, id).map(n -> {
-                if (n == 0) {
-                    throw new ProblemException(AuthProblems.CEREMONY_USED, "the challenge of ceremony '" + id
-                            + "' was already used; each challenge is good for one response: request new options");
-                }
-                if (!now.isBefore(c.expiresAt)) {
-                    throw new ProblemException(AuthProblems.CEREMONY_EXPIRED, "the challenge of ceremony '" + id + "' expired at " + c.expiresAt
-                            + " (it lasts " + config.ceremonyTtl().toSeconds() + " s); request new options");
-                }
-                return c;
-            });
-        }));
+        return pool.preparedQuery("UPDATE ceremonies SET used_at = $1 WHERE id = $2 AND kind = $3 AND used_at IS NULL "
+                + "RETURNING challenge, account_id, user_handle, prf_salt, app_id, created_at, expires_at")
+                .execute(Tuple.of(utc(now), id, kind))
+                .chain(rows -> {
+                    if (rows.rowCount() == 0) {
+                        return pool.preparedQuery("SELECT 1 FROM ceremonies WHERE id = $1 AND kind = $2").execute(Tuple.of(id, kind)).map(r -> {
+                            if (r.rowCount() == 0) {
+                                throw new ProblemException(AuthProblems.CEREMONY_UNKNOWN, "no " + kind + " ceremony has the id '" + id + "'; request new options");
+                            }
+                            throw new ProblemException(AuthProblems.CEREMONY_USED, "the challenge of ceremony '" + id
+                                    + "' was already used; each challenge is good for one response: request new options");
+                        });
+                    }
+                    Row r = rows.iterator().next();
+                    Ceremony c = new Ceremony();
+                    c.id = id;
+                    c.kind = kind;
+                    c.challenge = bytes(r.getValue("challenge"));
+                    c.accountId = r.getString("account_id");
+                    c.userHandle = bytes(r.getValue("user_handle"));
+                    c.prfSalt = bytes(r.getValue("prf_salt"));
+                    c.appId = r.getString("app_id");
+                    c.createdAt = r.getOffsetDateTime("created_at").toInstant();
+                    c.expiresAt = r.getOffsetDateTime("expires_at").toInstant();
+                    c.usedAt = now;
+                    if (!now.isBefore(c.expiresAt)) {
+                        throw new ProblemException(AuthProblems.CEREMONY_EXPIRED, "the challenge of ceremony '" + id + "' expired at " + c.expiresAt
+                                + " (it lasts " + config.ceremonyTtl().toSeconds() + " s); request new options");
+                    }
+                    return Uni.createFrom().item(c);
+                });
     }
 
     /** Forgets ceremonies an hour after they expired (used or not). */
     @Scheduled(every = "10m", concurrentExecution = Scheduled.ConcurrentExecution.SKIP, skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     Uni<Void> purge() {
-        Instant cutoff = clock.instant().minus(Duration.ofHours(1));
-        return Panache.withTransaction(() -> Ceremony.delete("expiresAt < ?1", cutoff)).replaceWithVoid();
+        return pool.preparedQuery("DELETE FROM ceremonies WHERE expires_at < $1").execute(Tuple.of(utc(clock.instant().minus(Duration.ofHours(1)))))
+                .replaceWithVoid();
+    }
+
+    public static OffsetDateTime utc(Instant i) {
+        return i.atOffset(ZoneOffset.UTC);
+    }
+
+    /** The bytes of a bytea column value (null stays null). */
+    public static byte[] bytes(Object value) {
+        if (value == null) {
+            return null;
+        }
+        if (value instanceof io.vertx.mutiny.core.buffer.Buffer b) {
+            return b.getBytes();
+        }
+        if (value instanceof Buffer b) {
+            return b.getBytes();
+        }
+        throw new IllegalStateException("not a bytea value: " + value.getClass());
     }
 }

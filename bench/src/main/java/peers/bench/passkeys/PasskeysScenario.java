@@ -1,0 +1,224 @@
+package peers.bench.passkeys;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.KeyPairGenerator;
+import java.security.Signature;
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import peers.bench.Bench;
+import peers.bench.CpuMeter;
+import peers.bench.Infra;
+import peers.bench.Load;
+import peers.bench.Measurement;
+import peers.bench.Options;
+import peers.bench.Profiler;
+import peers.bench.Report;
+import peers.bench.Scenario;
+import peers.bench.ServiceProcess;
+import peers.testing.infra.PeersInfra;
+
+/**
+ * managed-keys: passkey logins (assertion verifications) per second through the service — POST
+ * /auth/v1/authentications: JSON, challenge consumed in PostgreSQL, WebAuthn4J verification, counter
+ * update and a new session — side by side with a raw WebAuthn4J verification loop over the same kind
+ * of assertions, in one run. Assertions are signed before the clock starts (the client's signing is
+ * not measured on either side); the service's challenges come from its options endpoint beforehand.
+ */
+public class PasskeysScenario implements Scenario {
+
+    static final String ORIGIN = "https://app.bench.test";
+    static final String RP_ID = "bench.test";
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    @Override
+    public String name() {
+        return "passkeys";
+    }
+
+    @Override
+    public String description() {
+        return "managed-keys: passkey assertion verifications/s through the service vs a raw WebAuthn4J verification loop";
+    }
+
+    @Override
+    public String options() {
+        return "assertions=20000 concurrency=16 passkeys=64 alg=es256|eddsa warmup=2000 profile=false app=<managed-keys/target/quarkus-app> serverJvmArgs= startTimeout=90s";
+    }
+
+    @Override
+    public Report run(Options o) throws Exception {
+        int total = o.integer("assertions", 20_000);
+        int clients = o.integer("concurrency", 16);
+        int passkeys = o.integer("passkeys", 64);
+        int warmup = o.integer("warmup", 2_000);
+        boolean profile = o.bool("profile", false);
+        boolean eddsa = switch (o.string("alg", "es256")) {
+            case "es256" -> false;
+            case "eddsa" -> true;
+            default -> throw new Bench.UsageException("alg must be es256 or eddsa");
+        };
+        Path app = Path.of(o.string("app", o.rootDir().resolve("managed-keys/target/quarkus-app").toString()));
+        String serverJvmArgs = o.string("serverJvmArgs", "");
+        Duration startTimeout = o.duration("startTimeout", Duration.ofSeconds(90));
+        if (total < 1 || clients < 1 || passkeys < 1 || warmup < 0) {
+            throw new Bench.UsageException("assertions, concurrency and passkeys must be positive");
+        }
+        String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+        Path target = o.benchDir().resolve("target");
+        Report report = new Report(name());
+
+        PeersInfra infra = Infra.start();
+        Map<String, String> env = Infra.serviceEnvironment(infra);
+        Map<String, String> props = new LinkedHashMap<>();
+        props.put("peers.auth.rp-id", RP_ID);
+        props.put("peers.auth.origins", ORIGIN);
+        // The challenges are fetched before the measured part: keep them valid for the whole run.
+        props.put("peers.auth.ceremony-ttl", "30m");
+        props.put("peers.rate-limits.\"auth.ceremony\".capacity", "100000000");
+        props.put("quarkus.log.level", "WARN");
+        List<String> jvmArgs = serverJvmArgs.isBlank() ? List.of() : List.of(serverJvmArgs.trim().split("\\s+"));
+        Path serviceLog = target.resolve("logs/managed-keys-" + stamp + ".log");
+        long t0 = System.nanoTime();
+        try (ServiceProcess service = ServiceProcess.start("managed-keys", app, target.resolve("apps/managed-keys"), env, props, jvmArgs, serviceLog)) {
+            service.awaitReady(startTimeout);
+            System.out.printf("managed-keys: pid %d at %s, ready in %d ms (log %s)%n", service.pid(), service.baseUri(), (System.nanoTime() - t0) / 1_000_000,
+                    serviceLog);
+            report.detail("serviceLog", serviceLog.toString());
+            report.detail("serviceProperties", props);
+            CpuMeter cpu = new CpuMeter();
+            cpu.addPostgres(infra.postgres().dataDirectory());
+            cpu.addService("managed-keys", service.handle());
+            HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5))
+                    .executor(Runnable::run).build();
+            String base = service.baseUri().toString().replaceAll("/$", "");
+
+            // --- accounts: one passkey each, registered through the service ---------------------------------
+            List<SoftPasskey> keys = new ArrayList<>();
+            List<String> accounts = new ArrayList<>();
+            for (int i = 0; i < passkeys; i++) {
+                SoftPasskey p = new SoftPasskey(eddsa, ORIGIN, RP_ID);
+                JsonNode opts = post(http, base + "/auth/v1/registrations/options", Map.of("appId", "bench"), 200);
+                String challenge = opts.at("/publicKey/challenge").asText();
+                var identity = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+                byte[] spki = identity.getPublic().getEncoded();
+                Signature sig = Signature.getInstance("Ed25519");
+                sig.initSign(identity.getPrivate());
+                sig.update(("peers-auth-signup/v1\n" + challenge).getBytes(StandardCharsets.UTF_8));
+                Map<String, Object> body = new LinkedHashMap<>();
+                body.put("ceremonyId", opts.get("ceremonyId").asText());
+                body.put("credential", p.create(challenge, opts.at("/publicKey/user/id").asText()));
+                body.put("identityKey", SoftPasskey.b64u(java.util.Arrays.copyOfRange(spki, spki.length - 32, spki.length)));
+                body.put("identityProof", SoftPasskey.b64u(sig.sign()));
+                body.put("mode", "prf");
+                accounts.add(post(http, base + "/auth/v1/registrations", body, 201).get("accountId").asText());
+                keys.add(p);
+            }
+
+            // --- inputs, prepared before the clock: service challenges, raw challenges, all signed ----------
+            int n = warmup + total;
+            long p0 = System.nanoTime();
+            List<String> bodies = prepareServiceLogins(http, base, keys, accounts, n, clients);
+            double optionsPerSecond = n / ((System.nanoTime() - p0) / 1e9);
+            report.detail("optionsPerSecondDuringPreparation", Math.round(optionsPerSecond));
+            RawWebAuthn4J raw = new RawWebAuthn4J(app.resolve("lib/main"), ORIGIN, RP_ID);
+            List<Object> records = new ArrayList<>();
+            for (SoftPasskey p : keys) {
+                records.add(raw.record(p.attestedCredentialData()));
+            }
+            List<SoftPasskey.Assertion> rawInputs = new ArrayList<>(n);
+            for (int i = 0; i < n; i++) {
+                byte[] challenge = new byte[32];
+                new java.security.SecureRandom().nextBytes(challenge);
+                rawInputs.add(keys.get(i % keys.size()).assertion(SoftPasskey.b64u(challenge)));
+            }
+
+            // --- warm-up of both sides (JIT), then the measured runs ---------------------------------------
+            Load.count("warm-ours", warmup, clients, (c, i) -> login(http, base, bodies.get((int) i)));
+            Load.count("warm-raw", warmup, Runtime.getRuntime().availableProcessors(),
+                    (c, i) -> raw.verify(records.get((int) i % keys.size()), keys.get((int) i % keys.size()).credentialId,
+                            keys.get((int) i % keys.size()).userHandle, rawInputs.get((int) i)));
+
+            Map<String, Double> c0 = cpu.snapshot();
+            Map<String, Double> th0 = CpuMeter.threads(service.pid());
+            Profiler profiler = profile ? Profiler.start(service.pid(), target.resolve("results/passkeys-" + stamp + ".jfr")) : null;
+            Measurement ours = Load.count("managed-keys", total, clients, (c, i) -> login(http, base, bodies.get(warmup + (int) i)));
+            ours = ours.withCpu(CpuMeter.delta(c0, cpu.snapshot()));
+            if (profiler != null) {
+                report.section("profileLogin", Profiler.summarize(profiler.stop(), 40));
+            }
+            report.section("serviceThreadCpuLogin", CpuMeter.topDelta(th0, CpuMeter.threads(service.pid()), 10));
+            c0 = cpu.snapshot();
+            Measurement rawM = Load.count("raw WebAuthn4J", total, Runtime.getRuntime().availableProcessors(), (c, i) -> {
+                int k = (warmup + (int) i) % keys.size();
+                raw.verify(records.get(k), keys.get(k).credentialId, keys.get(k).userHandle, rawInputs.get(warmup + (int) i));
+            });
+            rawM = rawM.withCpu(CpuMeter.delta(c0, cpu.snapshot()));
+            report.add(new Report.Comparison("passkey login", "POST /auth/v1/authentications (" + (eddsa ? "EdDSA" : "ES256")
+                    + ", none attestation, UV; challenge consumed, counter and session written) vs WebAuthnManager.verify in a loop on "
+                    + Runtime.getRuntime().availableProcessors() + " threads", ours, rawM, 0.8));
+            report.detail("passkeys", passkeys);
+            report.detail("concurrency", clients);
+        }
+        return report;
+    }
+
+    /** Fetches one login challenge per assertion (options for the passkey's account) and signs each answer. */
+    private static List<String> prepareServiceLogins(HttpClient http, String base, List<SoftPasskey> keys, List<String> accounts, int n, int clients)
+            throws Exception {
+        String[] out = new String[n];
+        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<?>> jobs = new ArrayList<>();
+            for (int c = 0; c < clients; c++) {
+                int client = c;
+                jobs.add(pool.submit(() -> {
+                    for (int i = client; i < n; i += clients) {
+                        int k = i % keys.size();
+                        JsonNode opts = post(http, base + "/auth/v1/authentications/options", Map.of("accountId", accounts.get(k)), 200);
+                        SoftPasskey p = keys.get(k);
+                        Map<String, Object> body = new LinkedHashMap<>();
+                        body.put("ceremonyId", opts.get("ceremonyId").asText());
+                        body.put("credential", p.assertionJson(p.assertion(opts.at("/publicKey/challenge").asText())));
+                        out[i] = JSON.writeValueAsString(body);
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : jobs) {
+                f.get();
+            }
+        }
+        return List.of(out);
+    }
+
+    private static void login(HttpClient http, String base, String body) throws Exception {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + "/auth/v1/authentications"))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() != 200) {
+            throw new Load.Failed("HTTP " + r.statusCode(), r.body());
+        }
+    }
+
+    private static JsonNode post(HttpClient http, String url, Object body, int expected) throws Exception {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))).build(), HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() != expected) {
+            throw new IllegalStateException(url + " answered " + r.statusCode() + ": " + r.body());
+        }
+        return JSON.readTree(r.body());
+    }
+}
