@@ -137,7 +137,7 @@ CREATE TRIGGER attributions_never_overwritten BEFORE UPDATE OR DELETE ON attribu
 
 -- Every transaction touched by an INSERT statement must balance per currency once the statement is done
 -- (the service inserts all entries of a transaction in one statement).
-CREATE FUNCTION ledger_balanced() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE FUNCTION ledger_balanced() RETURNS trigger LANGUAGE plpgsql SET search_path FROM CURRENT AS $$
 DECLARE
     bad record;
 BEGIN
