@@ -88,7 +88,6 @@ public class ResticRoutes {
                 throw unauthorized();
             }
             Ids.checkRandom("repo", repo);
-            limiter.check("backup.restic", repo);
             Target target = parse(repo, sub, req.method());
             tokens.authenticate(repo, credentials[0], credentials[1]).subscribe().with(grant -> {
                 if (grant == null) {
@@ -96,6 +95,8 @@ public class ResticRoutes {
                     return;
                 }
                 try {
+                    // After authentication: strangers cannot use up a repository's allowance.
+                    limiter.check("backup.restic", repo);
                     dispatch(rc, grant, target);
                 } catch (RuntimeException e) {
                     fail(rc, e);

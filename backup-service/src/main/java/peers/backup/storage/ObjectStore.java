@@ -116,8 +116,8 @@ public class ObjectStore {
             return;
         }
         try {
-            if (!client.bucketExists(BucketExistsArgs.builder().bucket(config.bucket()).build()).get()) {
-                client.makeBucket(MakeBucketArgs.builder().bucket(config.bucket()).region(s3.region()).build()).get();
+            if (!client.bucketExists(BucketExistsArgs.builder().bucket(config.bucket()).build()).get(10, java.util.concurrent.TimeUnit.SECONDS)) {
+                client.makeBucket(MakeBucketArgs.builder().bucket(config.bucket()).region(s3.region()).build()).get(10, java.util.concurrent.TimeUnit.SECONDS);
                 LOG.infof("created bucket %s", config.bucket());
             }
             bucketReady = true;

@@ -175,6 +175,11 @@ class ResticTest {
         assertEquals(400, send(repo, rw, "POST", "data/..%2F..%2Fetc", real, Map.of()).statusCode());
         assertEquals(400, send(repo, rw, "GET", "data/ABC", null, Map.of()).statusCode());
         assertEquals(404, send(repo, rw, "GET", "secrets/", null, Map.of()).statusCode());
+        // Oversize: refused before anything is read or stored (limit named).
+        HttpResponse<String> big = send(repo, rw, "POST", "config", new byte[70_000], Map.of());
+        assertEquals(413, big.statusCode(), big.body());
+        assertTrue(big.body().contains("backup.max-config-bytes"), big.body());
+        assertEquals(404, send(repo, rw, "HEAD", "config", null, Map.of()).statusCode());
     }
 
     @Test
