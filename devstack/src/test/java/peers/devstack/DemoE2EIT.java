@@ -39,6 +39,7 @@ class DemoE2EIT {
     static final int BASE_PORT = Integer.getInteger("peers.e2e.port", 28080);
 
     static Process devstack;
+    static Thread reader;
     static final StringBuilder output = new StringBuilder();
     static final CompletableFuture<String> ready = new CompletableFuture<>();
 
@@ -49,7 +50,10 @@ class DemoE2EIT {
             fail("e2e/node_modules is missing: run `npm ci` in e2e/ first (CI does)");
         }
         Files.createDirectories(LOG.getParent());
+        Files.deleteIfExists(LOG);
+        // a fresh data directory every run: schemas migrate from scratch, nothing of an earlier run leaks in
         Path data = Path.of("target/e2e-devstack-data").toAbsolutePath();
+        deleteRecursively(data);
         int management = BASE_PORT + 1000;
         List<Integer> ports = new ArrayList<>();
         for (int i = 0; i <= ServiceCatalog.ALL.size(); i++) {
@@ -79,7 +83,7 @@ class DemoE2EIT {
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
         pb.environment().keySet().removeIf(k -> k.startsWith("PEERS_"));
         devstack = pb.start();
-        Thread reader = new Thread(() -> {
+        reader = new Thread(() -> {
             try (BufferedReader lines = new BufferedReader(new InputStreamReader(devstack.getInputStream(), StandardCharsets.UTF_8))) {
                 String line;
                 while ((line = lines.readLine()) != null) {
@@ -103,6 +107,17 @@ class DemoE2EIT {
         System.out.println("[e2e] " + line.strip());
     }
 
+    private static void deleteRecursively(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (var paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+
     private static void requireFree(int port) {
         try (ServerSocket socket = new ServerSocket()) {
             socket.bind(new InetSocketAddress("127.0.0.1", port));
@@ -119,6 +134,7 @@ class DemoE2EIT {
                 devstack.destroyForcibly();
                 fail("the devstack did not stop within 90 s");
             }
+            reader.join(10_000); // the last lines ("stopped in …") after the process ended
             String text;
             synchronized (output) {
                 text = output.toString();
