@@ -250,24 +250,38 @@ public class AccountService {
                                 }))))));
     }
 
-    public Uni<Started> startAddCredential(String authorization) {
-        return Panache.withSession(() -> sessions.require(authorization).chain(s -> Account.<Account>findById(s.accountId))
-                .chain(a -> Credential.<Credential>list("accountId", a.id).chain(creds -> {
-                    if (creds.size() >= config.maxCredentials()) {
-                        throw new ProblemException(AuthProblems.CREDENTIAL_LIMIT, "an account has at most " + config.maxCredentials() + " passkeys")
-                                .with("limit", "auth.max-credentials");
-                    }
-                    return ceremonies.start("add-credential", a.id, a.userHandle, Ceremonies.random(32), null).map(c -> new Started(c, creds));
-                })));
+    /** The account of a live session. */
+    public Uni<Account> sessionAccount(String authorization) {
+        return Panache.withSession(() -> sessions.require(authorization).chain(s -> Account.<Account>findById(s.accountId)));
     }
 
-    public Uni<Credential> finishAddCredential(String authorization, String ceremonyId, JsonNode credentialJson, WrapInput wrap) {
+    /** The account whose identity key signed the request: the way back with a key recovered from the recovery code. */
+    public Uni<Account> keyAccount(PeerKey key) {
+        return Panache.withSession(() -> Account.<Account>find("identityKey", key.toString()).firstResult()).map(a -> {
+            if (a == null) {
+                throw new ProblemException(AuthProblems.ACCOUNT_UNKNOWN, "no account has the identity key " + key);
+            }
+            return a;
+        });
+    }
+
+    public Uni<Started> startAddCredential(Uni<Account> account) {
+        return account.chain(a -> Panache.withSession(() -> Credential.<Credential>list("accountId", a.id)).chain(creds -> {
+            if (creds.size() >= config.maxCredentials()) {
+                throw new ProblemException(AuthProblems.CREDENTIAL_LIMIT, "an account has at most " + config.maxCredentials() + " passkeys")
+                        .with("limit", "auth.max-credentials");
+            }
+            return ceremonies.start("add-credential", a.id, a.userHandle, Ceremonies.random(32), null).map(c -> new Started(c, creds));
+        }));
+    }
+
+    public Uni<Credential> finishAddCredential(Uni<Account> account, String ceremonyId, JsonNode credentialJson, WrapInput wrap) {
         CredentialJson.Registration reg = CredentialJson.registration(credentialJson);
-        return Panache.withSession(() -> sessions.require(authorization)).chain(s -> ceremonies.consume(ceremonyId, "add-credential").chain(c -> {
-            if (!s.accountId.equals(c.accountId)) {
+        return account.chain(owner -> ceremonies.consume(ceremonyId, "add-credential").chain(c -> {
+            if (!owner.id.equals(c.accountId)) {
                 throw new ProblemException(AuthProblems.CEREMONY_UNKNOWN, "ceremony '" + ceremonyId + "' was started for another account");
             }
-            return Panache.withTransaction(() -> Account.<Account>findById(s.accountId).chain(a -> {
+            return Panache.withTransaction(() -> Account.<Account>findById(owner.id).chain(a -> {
                 if (!a.custodial()) {
                     requirePrf(reg);
                 } else if (wrap != null) {

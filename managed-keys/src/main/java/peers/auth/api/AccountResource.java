@@ -95,7 +95,7 @@ public class AccountResource {
     @APIResponse(responseCode = "429", description = ApiResponses.LIMITED, content = @Content(mediaType = ApiResponses.PROBLEM))
     public Uni<Dtos.OptionsOut> addOptions(@HeaderParam(HttpHeaders.AUTHORIZATION) String auth, @Context HttpServerRequest request) {
         limiter.checkClient("auth.account", request);
-        return accounts.startAddCredential(auth)
+        return accounts.startAddCredential(accounts.sessionAccount(auth))
                 .map(s -> Dtos.OptionsOut.of(s.ceremony(), Options.creation(rp, s.ceremony(), null, s.credentials(), config.ceremonyTtl().toMillis())));
     }
 
@@ -116,7 +116,7 @@ public class AccountResource {
     public Uni<Response> add(@HeaderParam(HttpHeaders.AUTHORIZATION) String auth, @Valid @NotNull Dtos.AddCredentialRequest body,
             @Context HttpServerRequest request) {
         limiter.checkClient("auth.account", request);
-        return accounts.finishAddCredential(auth, body.ceremonyId(), body.credential(), body.wrap())
+        return accounts.finishAddCredential(accounts.sessionAccount(auth), body.ceremonyId(), body.credential(), body.wrap())
                 .map(c -> Response.status(201).entity(new Dtos.AddedCredentialOut(c.id, c.prfSaltId)).build());
     }
 

@@ -152,6 +152,41 @@ class AccountsTest {
     }
 
     @Test
+    void withTheRecoveredKeyANewPasskeyIsAddedWithoutAnyOldOne() throws Exception {
+        Passkey lost = new Passkey(Passkey.Engine.SOFT_EDDSA_NONE);
+        TestPeer identity = TestPeer.create();
+        var s = Auth.signUp(lost, identity, "prf", null);
+        // The device with the only passkey is gone; the recovered identity key signs (RFC 9421) for a new passkey.
+        var o = given().filter(identity.signed()).contentType(ContentType.JSON).post(Auth.BASE + "/recovery/credentials/options").then().statusCode(200)
+                .extract().jsonPath();
+        Passkey replacement = new Passkey(Passkey.Engine.EMULATOR_PACKED);
+        byte[] prfKey = Passkey.random(32);
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("ceremonyId", o.getString("ceremonyId"));
+        body.put("credential", replacement.create(o.getMap("publicKey")));
+        var added = given().filter(identity.signed()).contentType(ContentType.JSON).body(body).post(Auth.BASE + "/recovery/credentials").then().statusCode(201)
+                .extract().jsonPath();
+        String token = Auth.loginToken(replacement, s.accountId());
+        putWrap(token, added.getString("credentialId"), Auth.wrap(identity, prfKey, added.getString("prfSaltId"))).statusCode(200);
+        as(token).get(Auth.BASE + "/account").then().body("credentials.size()", equalTo(2));
+
+        // Only the account's own identity key may do this, and only signed.
+        Auth.problem(given().filter(TestPeer.create().signed()).contentType(ContentType.JSON).post(Auth.BASE + "/recovery/credentials/options").then(),
+                404, "account-unknown");
+        given().contentType(ContentType.JSON).post(Auth.BASE + "/recovery/credentials/options").then().statusCode(401);
+        // A ceremony of one account cannot add a passkey to another.
+        TestPeer other = TestPeer.create();
+        Auth.signUp(new Passkey(Passkey.Engine.SOFT_EDDSA_NONE), other, "prf", null);
+        var foreign = given().filter(other.signed()).contentType(ContentType.JSON).post(Auth.BASE + "/recovery/credentials/options").then().statusCode(200)
+                .extract().jsonPath();
+        Map<String, Object> steal = new LinkedHashMap<>();
+        steal.put("ceremonyId", foreign.getString("ceremonyId"));
+        steal.put("credential", new Passkey(Passkey.Engine.SOFT_EDDSA_NONE).create(foreign.getMap("publicKey")));
+        Auth.problem(given().filter(identity.signed()).contentType(ContentType.JSON).body(steal).post(Auth.BASE + "/recovery/credentials").then(),
+                404, "ceremony-unknown");
+    }
+
+    @Test
     void sessionsExpireAndLogOut() {
         Passkey passkey = new Passkey(Passkey.Engine.SOFT_EDDSA_NONE);
         var s = Auth.signUp(passkey, TestPeer.create(), "prf", null);
