@@ -41,7 +41,6 @@ import java.util.Set;
 import java.util.TreeSet;
 import peers.auth.AuthConfig;
 import peers.auth.AuthProblems;
-import peers.common.identity.Base64Url;
 import peers.common.problems.ProblemException;
 
 /**

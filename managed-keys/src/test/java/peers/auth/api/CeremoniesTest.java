@@ -146,6 +146,27 @@ class CeremoniesTest {
     }
 
     @Test
+    void concurrentFinishesOfOneCeremonyLetExactlyOneThrough() throws Exception {
+        Passkey p = new Passkey(Passkey.Engine.SOFT_EDDSA_NONE);
+        var s = Auth.signUp(p, TestPeer.create(), "prf", null);
+        Auth.Options l = Auth.loginOptions(s.accountId());
+        Map<String, Object> assertion = p.get(l.publicKey());
+        List<java.util.concurrent.Future<Integer>> results = new java.util.ArrayList<>();
+        try (var pool = java.util.concurrent.Executors.newFixedThreadPool(8)) {
+            for (int i = 0; i < 8; i++) {
+                results.add(pool.submit(() -> Auth.login(l, assertion, false).extract().statusCode()));
+            }
+        }
+        List<Integer> statuses = new java.util.ArrayList<>();
+        for (var f : results) {
+            statuses.add(f.get());
+        }
+        assertEquals(1, statuses.stream().filter(x -> x == 200).count(), statuses.toString());
+        assertEquals(7, statuses.stream().filter(x -> x == 409).count(), statuses.toString());
+        assertEquals(2, Rows.count("SELECT count(*) FROM auth.sessions WHERE account_id = ?", s.accountId()), "sign-up session and one login");
+    }
+
+    @Test
     void anExpiredChallengeIsRefused() {
         Passkey passkey = new Passkey(Passkey.Engine.EMULATOR_PACKED);
         Auth.Options o = Auth.registrationOptions(null);
