@@ -167,7 +167,9 @@ public class AccountService {
     public Uni<LoggedIn> finishAuthentication(String ceremonyId, JsonNode credentialJson, boolean releaseCustodialKey) {
         CredentialJson.Assertion as = CredentialJson.assertion(credentialJson);
         String credentialId = Base64Url.encode(as.rawId());
-        return ceremonies.consume(ceremonyId, "authentication").chain(c -> logins.load(credentialId).chain(v -> {
+        return logins.consumeAndLoad(ceremonyId, credentialId).chain(started -> {
+            Ceremony c = started.ceremony();
+            Logins.View v = started.view();
             if (v == null || c.accountId != null && !c.accountId.equals(v.account().id)) {
                 throw new ProblemException(AuthProblems.CREDENTIAL_UNKNOWN, "no passkey with this id is registered"
                         + (c.accountId == null ? "" : " for the account of this ceremony"));
@@ -190,7 +192,7 @@ public class AccountService {
                 Uni<byte[]> key = releaseCustodialKey ? Panache.withTransaction(() -> custodial.release(a.id)) : Uni.createFrom().nullItem();
                 return key.map(k -> new LoggedIn(a, cred, session, v.wrap(), k));
             });
-        }));
+        });
     }
 
     // ---- session operations ----

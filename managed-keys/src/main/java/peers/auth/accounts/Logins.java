@@ -11,11 +11,13 @@ import java.time.Instant;
 import peers.auth.AuthConfig;
 import peers.auth.sessions.Sessions;
 import peers.auth.webauthn.Ceremonies;
+import peers.auth.webauthn.Ceremony;
 import peers.common.identity.Base64Url;
 
 /**
  * The storage side of a login, in plain SQL on the reactive client because every login takes it:
- * one read of the passkey with its account and wrap, and one statement that advances the signature
+ * one statement that spends the challenge and reads the passkey with its account and wrap, and one
+ * statement that advances the signature
  * counter and creates the session together (atomic; nothing is written when the counter did not
  * increase, so two replicas verifying assertions of one passkey at once cannot both win).
  */
@@ -23,11 +25,13 @@ import peers.common.identity.Base64Url;
 public class Logins {
 
     private final Pool pool;
+    private final Ceremonies ceremonies;
     private final Clock clock;
     private final AuthConfig config;
 
-    public Logins(Pool pool, Clock clock, AuthConfig config) {
+    public Logins(Pool pool, Ceremonies ceremonies, Clock clock, AuthConfig config) {
         this.pool = pool;
+        this.ceremonies = ceremonies;
         this.clock = clock;
         this.config = config;
     }
@@ -36,13 +40,40 @@ public class Logins {
     public record View(Account account, Credential credential, KeyWrap wrap) {
     }
 
-    public Uni<View> load(String credentialId) {
-        return pool.preparedQuery("SELECT c.account_id, c.attested_credential_data, c.attestation_format, c.sign_count, c.uv_initialized, "
-                + "c.backup_eligible, c.backup_state, c.prf_salt_id, c.created_at AS c_created, "
+    /** A consumed login ceremony, and the passkey the response names (null when no such passkey). */
+    public record Started(Ceremony ceremony, View view) {
+    }
+
+    /**
+     * Spends the login ceremony's challenge and reads the passkey with its account and wrap, in one
+     * statement; the ceremony is spent whatever the passkey. Fails like {@link Ceremonies#consume}.
+     */
+    public Uni<Started> consumeAndLoad(String ceremonyId, String credentialId) {
+        Ceremonies.checkId(ceremonyId);
+        Instant now = clock.instant();
+        return pool.preparedQuery("WITH k AS (UPDATE ceremonies SET used_at = $1 WHERE id = $2 AND kind = 'authentication' AND used_at IS NULL "
+                + "RETURNING challenge, account_id AS k_account, created_at AS k_created, expires_at) "
+                + "SELECT k.challenge, k.k_account, k.k_created, k.expires_at, c.account_id, c.attested_credential_data, c.attestation_format, c.sign_count, "
+                + "c.uv_initialized, c.backup_eligible, c.backup_state, c.prf_salt_id, c.created_at AS c_created, "
                 + "a.user_handle, a.identity_key, a.encryption_key, a.mode, a.app_id, a.created_at AS a_created, "
                 + "w.algorithm, w.ciphertext, w.nonce, w.salt_id, w.identity_key AS w_identity, w.encryption_key AS w_encryption, w.updated_at AS w_updated "
-                + "FROM credentials c JOIN accounts a ON a.id = c.account_id LEFT JOIN key_wraps w ON w.credential_id = c.id WHERE c.id = $1")
-                .execute(Tuple.of(credentialId)).map(rows -> rows.rowCount() == 0 ? null : view(credentialId, rows.iterator().next()));
+                + "FROM k LEFT JOIN credentials c ON c.id = $3 LEFT JOIN accounts a ON a.id = c.account_id LEFT JOIN key_wraps w ON w.credential_id = c.id")
+                .execute(Tuple.of(Ceremonies.utc(now), ceremonyId, credentialId)).chain(rows -> {
+                    if (rows.rowCount() == 0) {
+                        return ceremonies.notConsumed(ceremonyId, "authentication");
+                    }
+                    Row r = rows.iterator().next();
+                    Ceremony k = new Ceremony();
+                    k.id = ceremonyId;
+                    k.kind = "authentication";
+                    k.challenge = Ceremonies.bytes(r.getValue("challenge"));
+                    k.accountId = r.getString("k_account");
+                    k.createdAt = r.getOffsetDateTime("k_created").toInstant();
+                    k.expiresAt = r.getOffsetDateTime("expires_at").toInstant();
+                    k.usedAt = now;
+                    ceremonies.requireUnexpired(k, now);
+                    return Uni.createFrom().item(new Started(k, r.getString("account_id") == null ? null : view(credentialId, r)));
+                });
     }
 
     /** Advances the counter and issues a session at once; null when the counter did not increase. */

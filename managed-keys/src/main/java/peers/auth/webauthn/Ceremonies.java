@@ -69,22 +69,14 @@ public class Ceremonies {
      * one and an expired one. The challenge is spent whatever follows.
      */
     public Uni<Ceremony> consume(String id, String kind) {
-        if (id == null || !id.matches("[A-Za-z0-9_-]{22}")) {
-            throw ProblemException.invalid("ceremonyId", "ceremonyId is the 22-character id returned with the options");
-        }
+        checkId(id);
         Instant now = clock.instant();
         return pool.preparedQuery("UPDATE ceremonies SET used_at = $1 WHERE id = $2 AND kind = $3 AND used_at IS NULL "
                 + "RETURNING challenge, account_id, user_handle, prf_salt, app_id, created_at, expires_at")
                 .execute(Tuple.of(utc(now), id, kind))
                 .chain(rows -> {
                     if (rows.rowCount() == 0) {
-                        return pool.preparedQuery("SELECT 1 FROM ceremonies WHERE id = $1 AND kind = $2").execute(Tuple.of(id, kind)).map(r -> {
-                            if (r.rowCount() == 0) {
-                                throw new ProblemException(AuthProblems.CEREMONY_UNKNOWN, "no " + kind + " ceremony has the id '" + id + "'; request new options");
-                            }
-                            throw new ProblemException(AuthProblems.CEREMONY_USED, "the challenge of ceremony '" + id
-                                    + "' was already used; each challenge is good for one response: request new options");
-                        });
+                        return notConsumed(id, kind);
                     }
                     Row r = rows.iterator().next();
                     Ceremony c = new Ceremony();
@@ -98,12 +90,34 @@ public class Ceremonies {
                     c.createdAt = r.getOffsetDateTime("created_at").toInstant();
                     c.expiresAt = r.getOffsetDateTime("expires_at").toInstant();
                     c.usedAt = now;
-                    if (!now.isBefore(c.expiresAt)) {
-                        throw new ProblemException(AuthProblems.CEREMONY_EXPIRED, "the challenge of ceremony '" + id + "' expired at " + c.expiresAt
-                                + " (it lasts " + config.ceremonyTtl().toSeconds() + " s); request new options");
-                    }
+                    requireUnexpired(c, now);
                     return Uni.createFrom().item(c);
                 });
+    }
+
+    /** Why a ceremony could not be consumed: unknown (or of another kind), or already used. Always fails. */
+    public <T> Uni<T> notConsumed(String id, String kind) {
+        return pool.preparedQuery("SELECT 1 FROM ceremonies WHERE id = $1 AND kind = $2").execute(Tuple.of(id, kind)).map(r -> {
+            if (r.rowCount() == 0) {
+                throw new ProblemException(AuthProblems.CEREMONY_UNKNOWN, "no " + kind + " ceremony has the id '" + id + "'; request new options");
+            }
+            throw new ProblemException(AuthProblems.CEREMONY_USED, "the challenge of ceremony '" + id
+                    + "' was already used; each challenge is good for one response: request new options");
+        });
+    }
+
+    /** Refuses a consumed ceremony whose challenge expired before it was used. */
+    public void requireUnexpired(Ceremony c, Instant now) {
+        if (!now.isBefore(c.expiresAt)) {
+            throw new ProblemException(AuthProblems.CEREMONY_EXPIRED, "the challenge of ceremony '" + c.id + "' expired at " + c.expiresAt
+                    + " (it lasts " + config.ceremonyTtl().toSeconds() + " s); request new options");
+        }
+    }
+
+    public static void checkId(String id) {
+        if (id == null || !id.matches("[A-Za-z0-9_-]{22}")) {
+            throw ProblemException.invalid("ceremonyId", "ceremonyId is the 22-character id returned with the options");
+        }
     }
 
     /** Forgets ceremonies an hour after they expired (used or not). */

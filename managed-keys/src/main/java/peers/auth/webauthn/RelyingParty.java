@@ -64,6 +64,8 @@ public class RelyingParty {
     private final WebAuthnManager manager = WebAuthnManager.createNonStrictWebAuthnManager(converter);
     private final AttestedCredentialDataConverter credentialData = new AttestedCredentialDataConverter(converter);
     private final ObjectMapper json = new ObjectMapper();
+    private static final int DECODED_MAX = 10_000;
+    private final java.util.concurrent.ConcurrentHashMap<String, AttestedCredentialData> decoded = new java.util.concurrent.ConcurrentHashMap<>();
     private final AuthConfig config;
     private final Set<String> exactOrigins = new TreeSet<>();
     private final List<String> anyPortOrigins;
@@ -116,7 +118,7 @@ public class RelyingParty {
     /** §7.2 Verifying an authentication assertion against the stored credential (counter included). */
     public Assertion verifyAssertion(byte[] challenge, CredentialJson.Assertion a, byte[] storedCredentialData, long storedCount,
             boolean uvInitialized, boolean backupEligible, boolean backupState) {
-        AttestedCredentialData acd = credentialData.convert(storedCredentialData);
+        AttestedCredentialData acd = decoded(storedCredentialData);
         CredentialRecordImpl record = new CredentialRecordImpl(null, uvInitialized, backupEligible, backupState, storedCount, acd, null, null, null, null);
         AuthenticationRequest request = new AuthenticationRequest(a.rawId(), a.userHandle(), a.authenticatorData(), a.clientDataJSON(), null, a.signature());
         AuthenticationParameters params = new AuthenticationParameters(serverProperty(challenge, a.clientDataJSON()), record, null, true, true);
@@ -130,6 +132,23 @@ public class RelyingParty {
             throw rejected(e);
         }
         return new Assertion(data.getCredentialId(), data.getAuthenticatorData().getSignCount(), data.getAuthenticatorData().isFlagBS());
+    }
+
+    /**
+     * The stored credential data decoded (COSE key parsed, public key built), kept per content: a
+     * passkey's data never changes, so it is decoded once per replica rather than at every login.
+     */
+    private AttestedCredentialData decoded(byte[] stored) {
+        String key = java.util.Base64.getEncoder().encodeToString(stored);
+        AttestedCredentialData acd = decoded.get(key);
+        if (acd == null) {
+            acd = credentialData.convert(stored);
+            if (decoded.size() >= DECODED_MAX) {
+                decoded.clear();
+            }
+            decoded.put(key, acd);
+        }
+        return acd;
     }
 
     /** The configured origins, plus the response's own origin when it matches an any-port entry. */
