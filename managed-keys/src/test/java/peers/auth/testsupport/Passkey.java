@@ -59,13 +59,13 @@ import peers.common.identity.Base64Url;
  * <li>WebAuthn4J's emulators ({@link PackedAuthenticator}, {@link NoneAttestationAuthenticator} behind
  * a {@link ClientPlatform}): ES256 only, user verification always on;</li>
  * <li>a small software authenticator built from WebAuthn4J's data model and converters, for what the
- * emulators cannot do: EdDSA credentials, a missing UV flag, a chosen counter.</li>
+ * emulators cannot do: EdDSA and RS256 credentials, a missing UV flag, a chosen counter.</li>
  * </ul>
  * Neither has PRF: the test reports {@code prf.enabled} the way a browser would.
  */
 public final class Passkey {
 
-    public enum Engine { EMULATOR_PACKED, EMULATOR_NONE, SOFT_ES256_NONE, SOFT_EDDSA_NONE, SOFT_EDDSA_PACKED }
+    public enum Engine { EMULATOR_PACKED, EMULATOR_NONE, SOFT_ES256_NONE, SOFT_EDDSA_NONE, SOFT_EDDSA_PACKED, SOFT_RS256_NONE }
 
     private static final ObjectConverter OC = new ObjectConverter();
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -132,10 +132,16 @@ public final class Passkey {
             attestationObject = c.getResponse().getAttestationObject();
         } else {
             credentialId = random(32);
-            keyPair = engine == Engine.SOFT_ES256_NONE ? ec() : ed();
+            keyPair = switch (engine) {
+                case SOFT_ES256_NONE -> ec();
+                case SOFT_RS256_NONE -> rsa();
+                default -> ed();
+            };
             clientData = clientData("webauthn.create", challenge);
             COSEKey cose = keyPair.getPublic() instanceof ECPublicKey ec ? EC2COSEKey.create(ec, COSEAlgorithmIdentifier.ES256)
-                    : EdDSACOSEKey.create((EdECPublicKey) keyPair.getPublic(), COSEAlgorithmIdentifier.EdDSA);
+                    : keyPair.getPublic() instanceof java.security.interfaces.RSAPublicKey rsa
+                            ? com.webauthn4j.data.attestation.authenticator.RSACOSEKey.create(rsa, COSEAlgorithmIdentifier.RS256)
+                            : EdDSACOSEKey.create((EdECPublicKey) keyPair.getPublic(), COSEAlgorithmIdentifier.EdDSA);
             AttestedCredentialData acd = new AttestedCredentialData(AAGUID.ZERO, credentialId, cose);
             AuthenticatorData<RegistrationExtensionAuthenticatorOutput> ad = new AuthenticatorData<>(sha256(rpId.getBytes(StandardCharsets.UTF_8)),
                     flags(true), counter, acd);
@@ -221,7 +227,8 @@ public final class Passkey {
 
     private byte[] sign(byte[] data) {
         try {
-            Signature s = Signature.getInstance(keyPair.getPublic() instanceof ECPublicKey ? "SHA256withECDSA" : "Ed25519");
+            Signature s = Signature.getInstance(keyPair.getPublic() instanceof ECPublicKey ? "SHA256withECDSA"
+                    : keyPair.getPublic() instanceof java.security.interfaces.RSAPublicKey ? "SHA256withRSA" : "Ed25519");
             s.initSign(keyPair.getPrivate());
             s.update(data);
             return s.sign();
@@ -234,6 +241,16 @@ public final class Passkey {
         try {
             KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
             g.initialize(new ECGenParameterSpec("secp256r1"));
+            return g.generateKeyPair();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static KeyPair rsa() {
+        try {
+            KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
+            g.initialize(2048);
             return g.generateKeyPair();
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);
