@@ -74,6 +74,10 @@ public final class Publish {
                 .yAxisTitle("milliseconds").build();
         style(chart);
         chart.getStyler().setYAxisLogarithmic(true);
+        // Bars start at the axis minimum: on a log axis it must be a positive value below every bar.
+        double smallest = s.rows().stream().flatMap(r -> java.util.stream.Stream.of(r.oursP50(), r.oursP99(), r.rawP50(), r.rawP99()))
+                .mapToDouble(st -> positive(st.median())).min().orElse(1);
+        chart.getStyler().setYAxisMin(Math.pow(10, Math.floor(Math.log10(smallest))));
         chart.getStyler().setSeriesColors(new Color[] {new Color(0x1f77b4), new Color(0x0b3c5d), new Color(0xff7f0e), new Color(0x8c3b00)});
         chart.addSeries("ours p50", names, s.rows().stream().map(r -> positive(r.oursP50().median())).toList());
         chart.addSeries("ours p99", names, s.rows().stream().map(r -> positive(r.oursP99().median())).toList());
