@@ -38,6 +38,8 @@ class DemoE2EIT {
     static final Path LOG = Path.of("target/e2e/devstack.log").toAbsolutePath();
     static final int BASE_PORT = Integer.getInteger("peers.e2e.port", 28080);
 
+    static final Path DATA = Path.of("target/e2e-devstack-data").toAbsolutePath();
+    static final List<Integer> PORTS = new ArrayList<>();
     static Process devstack;
     static Thread reader;
     static final StringBuilder output = new StringBuilder();
@@ -52,16 +54,15 @@ class DemoE2EIT {
         Files.createDirectories(LOG.getParent());
         Files.deleteIfExists(LOG);
         // a fresh data directory every run: schemas migrate from scratch, nothing of an earlier run leaks in
-        Path data = Path.of("target/e2e-devstack-data").toAbsolutePath();
+        Path data = DATA;
         deleteRecursively(data);
         int management = BASE_PORT + 1000;
-        List<Integer> ports = new ArrayList<>();
         for (int i = 0; i <= ServiceCatalog.ALL.size(); i++) {
-            ports.add(BASE_PORT + i);
-            ports.add(management + i);
+            PORTS.add(BASE_PORT + i);
+            PORTS.add(management + i);
         }
-        ports.addAll(List.of(BASE_PORT + 2000, BASE_PORT + 2001, BASE_PORT + 2002, BASE_PORT + 2003));
-        for (int port : ports) {
+        PORTS.addAll(List.of(BASE_PORT + 2000, BASE_PORT + 2001, BASE_PORT + 2002, BASE_PORT + 2003));
+        for (int port : PORTS) {
             requireFree(port);
         }
         List<String> command = new ArrayList<>(List.of(
@@ -84,15 +85,17 @@ class DemoE2EIT {
         pb.environment().keySet().removeIf(k -> k.startsWith("PEERS_"));
         devstack = pb.start();
         reader = new Thread(() -> {
-            try (BufferedReader lines = new BufferedReader(new InputStreamReader(devstack.getInputStream(), StandardCharsets.UTF_8))) {
+            try (BufferedReader lines = new BufferedReader(new InputStreamReader(devstack.getInputStream(), StandardCharsets.UTF_8));
+                    java.io.Writer log = Files.newBufferedWriter(LOG, StandardCharsets.UTF_8)) {
                 String line;
                 while ((line = lines.readLine()) != null) {
                     synchronized (output) {
                         output.append(line).append('\n');
                     }
-                    Files.writeString(LOG, line + "\n", StandardCharsets.UTF_8,
-                            java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+                    log.write(line);
+                    log.write('\n');
                     if (line.contains("READY in")) {
+                        log.flush();
                         ready.complete(line);
                     }
                 }
@@ -122,7 +125,7 @@ class DemoE2EIT {
         try (ServerSocket socket = new ServerSocket()) {
             socket.bind(new InetSocketAddress("127.0.0.1", port));
         } catch (IOException e) {
-            fail("port " + port + " is taken; choose another base with -Dpeers.e2e.port=...");
+            fail("port " + port + " is in use (before the start: choose another base with -Dpeers.e2e.port=...; after the stop: something of the devstack still runs)");
         }
     }
 
@@ -134,12 +137,16 @@ class DemoE2EIT {
                 devstack.destroyForcibly();
                 fail("the devstack did not stop within 90 s");
             }
-            reader.join(10_000); // the last lines ("stopped in …") after the process ended
-            String text;
-            synchronized (output) {
-                text = output.toString();
+            // a clean stop: PostgreSQL shut down (no postmaster.pid left) and every port free again
+            Path postmaster = DATA.resolve("postgres/postmaster.pid");
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (Files.exists(postmaster) && System.nanoTime() < deadline) {
+                Thread.sleep(200);
             }
-            assertTrue(text.contains("stopped in"), "the devstack did not report a clean stop; see " + LOG);
+            assertTrue(!Files.exists(postmaster), "PostgreSQL was not shut down; see " + LOG);
+            for (int port : PORTS) {
+                requireFree(port);
+            }
         }
     }
 
