@@ -110,7 +110,8 @@ public final class SignalingScenario implements Scenario {
                         startTimeout, e2e, generator, target, stamp, infra));
                 runs.computeIfAbsent(t, k -> new LinkedHashMap<>()).put(sockets, r);
                 memory.add(String.format(Locale.ROOT, "%-16s %6d sockets: RSS %7.1f MB with %d → %7.1f MB with %d connected: %6.2f KB per connection",
-                        t, sockets, r.rssBefore / 1e6, r.staged, r.rssConnected / 1e6, sockets, r.bytesPerConnection() / 1024.0));
+                        t, sockets, r.rssBefore / 1e6, r.staged, r.rssConnected / 1e6, sockets, r.bytesPerConnection() / 1024.0)
+                        + (r.heapBefore < 0 ? "" : String.format(Locale.ROOT, " (live Java heap %.2f KB of it)", r.heapPerConnection() / 1024.0)));
                 if (r.profile != null) {
                     profiles.put(t + "-" + sockets, r.profile);
                 }
@@ -156,6 +157,9 @@ public final class SignalingScenario implements Scenario {
         Measurement measurement;
         long rssBefore;
         long rssConnected;
+        /** Java heap in use after a full GC (JVM servers only), bytes; -1 otherwise. */
+        long heapBefore = -1;
+        long heapConnected = -1;
         int sockets;
         int staged;
         List<String> threadCpu = List.of();
@@ -163,6 +167,10 @@ public final class SignalingScenario implements Scenario {
 
         double bytesPerConnection() {
             return sockets == staged ? Double.NaN : (double) (rssConnected - rssBefore) / (sockets - staged);
+        }
+
+        double heapPerConnection() {
+            return sockets == staged || heapBefore < 0 ? Double.NaN : (double) (heapConnected - heapBefore) / (sockets - staged);
         }
     }
 
@@ -202,11 +210,13 @@ public final class SignalingScenario implements Scenario {
                 settle(server);
             }
             run.rssBefore = rss(server.process.pid());
+            run.heapBefore = server.jvm ? heapUsed(server.process.pid()) : -1;
             run.staged = staged;
             JsonNode connected = await(lines, "connected");
             System.out.printf("%s, %d sockets: connected in %d ms%n", t, sockets, connected.path("millis").asLong());
             settle(server);
             run.rssConnected = rss(server.process.pid());
+            run.heapConnected = server.jvm ? heapUsed(server.process.pid()) : -1;
             CpuMeter cpu = new CpuMeter();
             cpu.addService("server", server.process);
             stdin.write("go\n".getBytes(StandardCharsets.UTF_8));
@@ -255,6 +265,8 @@ public final class SignalingScenario implements Scenario {
                     props.put("peers.rate-limits.\"" + limit + "\".capacity", "1000000000");
                 }
                 props.put("peers.signaling.relay.enabled", Boolean.toString(s.relay));
+                // connecting 10k sockets on a busy machine can take longer than the idle timeout: the first ones must stay
+                props.put("peers.signaling.idle-timeout", "10m");
                 List<String> jvmArgs = s.serverJvmArgs.isBlank() ? List.of() : List.of(s.serverJvmArgs.trim().split("\\s+"));
                 ServiceProcess service = ServiceProcess.start("signaling", s.app, s.target.resolve("apps/signaling"), env, props, jvmArgs, log);
                 closer.add(service);
@@ -353,6 +365,16 @@ public final class SignalingScenario implements Scenario {
         }
         Arrays.sort(out);
         return out;
+    }
+
+    /** Java heap in use (after the full GC of {@link #settle}), in bytes, from {@code jcmd GC.heap_info}. */
+    static long heapUsed(long pid) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(), Long.toString(pid), "GC.heap_info")
+                .redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        p.waitFor(30, TimeUnit.SECONDS);
+        var m = java.util.regex.Pattern.compile("used (\\d+)K").matcher(out);
+        return m.find() ? Long.parseLong(m.group(1)) * 1024 : -1;
     }
 
     /** Resident set size of a process, in bytes, from /proc. */
