@@ -82,7 +82,7 @@ Argument: (dict "root" $ "name" $name "svc" $svc).
 {{- end -}}
 {{- end -}}
 {{- range $key, $value := $svc.config -}}
-{{- $_ := set $data $key (toString $value) -}}
+{{- $_ := set $data $key (tpl (toString $value) $root) -}}
 {{- end -}}
 {{- toYaml $data -}}
 {{- end -}}

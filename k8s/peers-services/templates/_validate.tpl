@@ -91,6 +91,85 @@ value to change and how. Fails the render with all messages at once.
 {{- end -}}
 {{- end -}}
 
+{{- /* managed-keys: browsers refuse WebAuthn ceremonies whose origin is not under the RP id, and the service's own defaults (localhost) fit only the devstack. */ -}}
+{{- with (get $services "managed-keys") -}}
+{{- $at := "services.managed-keys" -}}
+{{- $cfg := include "peers-services.configData" (dict "root" $ "name" "managed-keys" "svc" .) | fromYaml -}}
+{{- $rpId := toString (default "" $cfg.PEERS_AUTH_RP_ID) -}}
+{{- $origins := list -}}
+{{- range (splitList "," (toString (default "" $cfg.PEERS_AUTH_ORIGINS))) -}}
+{{- if trim . -}}{{- $origins = append $origins (trim .) -}}{{- end -}}
+{{- end -}}
+{{- if not $rpId -}}
+{{- $messages = append $messages (printf "%s.config.PEERS_AUTH_RP_ID: empty. Passkeys are bound to the WebAuthn relying party id: set it to the domain your web apps run under (e.g. the hostname, %q), and keep it: changing it later orphans every passkey." $at $v.hostname) -}}
+{{- end -}}
+{{- if not $origins -}}
+{{- $messages = append $messages (printf "%s.config.PEERS_AUTH_ORIGINS: empty. List the origins (https://<host>, comma-separated) of the web apps that register and use passkeys." $at) -}}
+{{- end -}}
+{{- range $origin := $origins -}}
+{{- if not (regexMatch "^https?://[^/?#]+$" $origin) -}}
+{{- $messages = append $messages (printf "%s.config.PEERS_AUTH_ORIGINS: %q is not an origin; write scheme://host[:port] without a path (e.g. https://%s)." $at $origin $v.hostname) -}}
+{{- else if $rpId -}}
+{{- $host := regexReplaceAll "^https?://([^:/]+)(:.*)?$" $origin "${1}" -}}
+{{- if not (or (eq $host $rpId) (hasSuffix (printf ".%s" $rpId) $host)) -}}
+{{- $messages = append $messages (printf "%s.config.PEERS_AUTH_ORIGINS: the host of %q is not %s or below it, so browsers refuse its passkey ceremonies. Set PEERS_AUTH_RP_ID to a domain every origin shares, or remove the origin." $at $origin $rpId) -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+{{- $kek := dig "secrets" "custodialKeys" (dict) . -}}
+{{- $currentKek := toString (default "" $cfg.PEERS_AUTH_CUSTODIAL_CURRENT_KEY_ID) -}}
+{{- if and $currentKek (not (or $kek.value $kek.existingSecret)) -}}
+{{- $messages = append $messages (printf "%s.config.PEERS_AUTH_CUSTODIAL_CURRENT_KEY_ID is %q but there are no custodial keys. Set %s.secrets.custodialKeys.existingSecret to a Secret holding \"<key id>:<base64url of 32 bytes>,...\", or remove the key id." $at $currentKek $at) -}}
+{{- end -}}
+{{- if $kek.value -}}
+{{- $ids := list -}}
+{{- range (splitList "," (toString $kek.value)) -}}
+{{- if not (regexMatch "^\\s*[^:,\\s]+:[A-Za-z0-9_-]{43}=?\\s*$" .) -}}
+{{- $messages = append $messages (printf "%s.secrets.custodialKeys.value: an entry is not <key id>:<base64url of 32 bytes> (43 characters after the colon). Generate a key with: head -c 32 /dev/urandom | basenc --base64url | tr -d =" $at) -}}
+{{- else -}}
+{{- $ids = append $ids (trim (index (splitList ":" .) 0)) -}}
+{{- end -}}
+{{- end -}}
+{{- if and $currentKek (not (has $currentKek $ids)) -}}
+{{- $messages = append $messages (printf "%s.config.PEERS_AUTH_CUSTODIAL_CURRENT_KEY_ID: %q is not among the key ids of secrets.custodialKeys (%s)." $at $currentKek (join ", " $ids)) -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+
+{{- /* affiliate-billing: the stripe provider needs both Stripe secrets and a way out of the cluster. */ -}}
+{{- with (get $services "affiliate-billing") -}}
+{{- $at := "services.affiliate-billing" -}}
+{{- $providers := list -}}
+{{- range (splitList "," (toString (dig "config" "PEERS_BILLING_PROVIDERS" "" .))) -}}
+{{- if trim . -}}{{- $providers = append $providers (trim .) -}}{{- end -}}
+{{- end -}}
+{{- range $p := $providers -}}
+{{- if not (has $p (list "manual" "stripe")) -}}
+{{- $messages = append $messages (printf "%s.config.PEERS_BILLING_PROVIDERS: unknown provider %q; the providers are manual and stripe (comma-separated, the first is the default)." $at $p) -}}
+{{- end -}}
+{{- end -}}
+{{- if has "stripe" $providers -}}
+{{- $billing := . -}}
+{{- range $key := list "stripeApiKey" "stripeWebhookSecret" -}}
+{{- $secret := dig "secrets" $key (dict) $billing -}}
+{{- if not (or $secret.value $secret.existingSecret) -}}
+{{- $messages = append $messages (printf "%s.secrets.%s: PEERS_BILLING_PROVIDERS lists stripe, which needs it. Set %s.secrets.%s.existingSecret to a Secret holding key %q (from Stripe's dashboard)." $at $key $at $key (default "" $secret.existingSecretKey)) -}}
+{{- end -}}
+{{- end -}}
+{{- if and $v.networkPolicy.enabled (not .extraEgress) (not $v.networkPolicy.extraEgress) -}}
+{{- $messages = append $messages (printf "%s.extraEgress: PEERS_BILLING_PROVIDERS lists stripe, but the NetworkPolicy lets affiliate-billing reach nothing outside the cluster. Add a rule for api.stripe.com (HTTPS), e.g. %s.extraEgress=[{to: [{ipBlock: {cidr: 0.0.0.0/0}}], ports: [{port: 443, protocol: TCP}]}], or your egress proxy." $at $at) -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+
+{{- /* backup-service creates its bucket at start; S3 refuses names outside its rules. */ -}}
+{{- with (get $services "backup-service") -}}
+{{- $bucket := toString (dig "config" "PEERS_BACKUP_BUCKET" "" .) -}}
+{{- if and $bucket (not (regexMatch "^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$" $bucket)) -}}
+{{- $messages = append $messages (printf "services.backup-service.config.PEERS_BACKUP_BUCKET: %q is not a valid S3 bucket name (3-63 of lower-case letters, digits, dots and dashes, starting and ending with a letter or digit)." $bucket) -}}
+{{- end -}}
+{{- end -}}
+
 {{- if include "peers-services.anyUses" (dict "root" . "store" "postgresql") -}}
 {{- $pg := $v.postgresql -}}
 {{- if not $pg.host -}}

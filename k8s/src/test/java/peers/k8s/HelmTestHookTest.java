@@ -29,7 +29,9 @@ class HelmTestHookTest {
 
     /** What key-registry's WellKnownResource returns (Jackson, compact). */
     static final String DOCUMENT = "{\"version\":\"1\",\"services\":{\"registry\":{\"version\":\"v1\",\"baseUrl\":\"/registry/v1\"},"
-            + "\"signal\":{\"baseUrl\":\"/signal/v1\",\"version\":\"v1\"},\"sync\":{\"version\":\"v1\",\"baseUrl\":\"/sync/v1\"}},"
+            + "\"signal\":{\"baseUrl\":\"/signal/v1\",\"version\":\"v1\"},\"backup\":{\"version\":\"v1\",\"baseUrl\":\"/backup/v1\"},"
+            + "\"auth\":{\"version\":\"v1\",\"baseUrl\":\"/auth/v1\"},\"billing\":{\"version\":\"v1\",\"baseUrl\":\"/billing/v1\"},"
+            + "\"sync\":{\"version\":\"v1\",\"baseUrl\":\"/sync/v1\"}},"
             + "\"registry\":{\"logOrigin\":\"peers-registry\",\"logKey\":\"UR-Et7IXm2NalZAdnv02dH_vZMkOTUEEzYFCo7VB5aY\",\"maxDevices\":32,"
             + "\"handleLength\":{\"min\":3,\"max\":32}}}";
 
@@ -44,7 +46,7 @@ class HelmTestHookTest {
         Pod pod = testPod(Chart.renderWithTestHooks());
         Map<String, String> env = env(pod);
         assertEquals("https://peers.example.com/.well-known/peers-services", env.get("DISCOVERY_URL"));
-        assertEquals("registry=/registry/v1 signal=/signal/v1 sync=/sync/v1", env.get("EXPECTED_SERVICES"));
+        assertEquals("billing=/billing/v1 backup=/backup/v1 registry=/registry/v1 auth=/auth/v1 signal=/signal/v1 sync=/sync/v1", env.get("EXPECTED_SERVICES"));
         assertEquals("docker.io/curlimages/curl:8.11.1", pod.getSpec().getContainers().get(0).getImage());
         assertEquals("true", pod.getMetadata().getLabels().get("peers-peers-services-client"), "the NetworkPolicy lets it in");
         assertEquals("Never", pod.getSpec().getRestartPolicy());
@@ -75,6 +77,7 @@ class HelmTestHookTest {
         // Only the top-level "registry" block (log key), no service entry: must fail.
         assertNotEquals(0, runScript(pod, dir, DOCUMENT.replace("\"registry\":{\"version\":\"v1\",\"baseUrl\":\"/registry/v1\"},", "")));
         assertNotEquals(0, runScript(pod, dir, DOCUMENT.replace(",\"sync\":{\"version\":\"v1\",\"baseUrl\":\"/sync/v1\"}", "")), "a missing service fails");
+        assertNotEquals(0, runScript(pod, dir, DOCUMENT.replace("\"billing\":{\"version\":\"v1\",\"baseUrl\":\"/billing/v1\"},", "")), "a missing service fails");
         assertNotEquals(0, runScript(pod, dir, DOCUMENT.replace("/registry/v1", "/registry/v2")));
         assertNotEquals(0, runScript(pod, dir, null), "curl failing fails the test");
     }

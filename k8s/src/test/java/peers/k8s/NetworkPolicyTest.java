@@ -51,11 +51,57 @@ class NetworkPolicyTest {
     }
 
     @Test
-    void signalingAndSyncBufferReachOnlyDnsPostgresqlAndKafkaByDefault() {
+    void onlyBackupServiceReachesS3() {
         Manifests m = Chart.render();
-        for (String service : List.of("signaling", "sync-buffer")) {
+        NetworkPolicy backup = m.get(NetworkPolicy.class, Chart.objectName("backup-service"));
+        assertEquals(Set.of("53/UDP", "53/TCP", "5432/TCP", "9092/TCP", "9093/TCP", "443/TCP", "9000/TCP"), egressPorts(backup),
+                "backup-service reaches PostgreSQL, Kafka and the S3 store (s3.networkPolicy.ports)");
+        for (String service : List.of("key-registry", "signaling", "sync-buffer", "managed-keys", "affiliate-billing")) {
+            Set<String> ports = egressPorts(m.get(NetworkPolicy.class, Chart.objectName(service)));
+            assertTrue(!ports.contains("443/TCP") && !ports.contains("9000/TCP"), service + " has no S3 egress: " + ports);
+        }
+        assertEquals(2, backup.getSpec().getIngress().size(), "API from the ingress controller, management from scrapers; no service calls it");
+    }
+
+    @Test
+    void backupServicesS3EgressFollowsTheStoresNetworkPolicyValues() {
+        Manifests m = Chart.render(Chart.values("""
+                s3:
+                  networkPolicy:
+                    to:
+                      - namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: minio}}
+                        podSelector: {matchLabels: {v1.min.io/tenant: peers}}
+                    ports: [9000]
+                """));
+        NetworkPolicy backup = m.get(NetworkPolicy.class, Chart.objectName("backup-service"));
+        NetworkPolicyEgressRule s3 = backup.getSpec().getEgress().stream().filter(r -> ports(r.getPorts()).equals(List.of("9000"))).findFirst().orElseThrow();
+        assertEquals(Map.of("v1.min.io/tenant", "peers"), s3.getTo().get(0).getPodSelector().getMatchLabels());
+        assertEquals(Map.of("kubernetes.io/metadata.name", "minio"), s3.getTo().get(0).getNamespaceSelector().getMatchLabels());
+        assertTrue(!egressPorts(backup).contains("443/TCP"), "only the ports listed");
+        assertTrue(!egressPorts(m.get(NetworkPolicy.class, Chart.objectName("sync-buffer"))).contains("9000/TCP"));
+    }
+
+    @Test
+    void stripeEgressIsOpenedForAffiliateBillingOnly() {
+        Manifests m = Chart.render(Chart.testResource("all-services-values.yaml"));
+        NetworkPolicy billing = m.get(NetworkPolicy.class, Chart.objectName("affiliate-billing"));
+        NetworkPolicyEgressRule stripe = billing.getSpec().getEgress().stream().filter(r -> ports(r.getPorts()).equals(List.of("443"))).findFirst().orElseThrow();
+        assertEquals("0.0.0.0/0", stripe.getTo().get(0).getIpBlock().getCidr());
+        assertEquals(List.of("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"), stripe.getTo().get(0).getIpBlock().getExcept());
+        for (String service : List.of("key-registry", "signaling", "sync-buffer", "managed-keys")) {
+            assertTrue(!egressPorts(m.get(NetworkPolicy.class, Chart.objectName(service))).contains("443/TCP"), service);
+        }
+        assertEquals(Set.of("53/UDP", "53/TCP", "5432/TCP", "9092/TCP", "9093/TCP"),
+                egressPorts(Chart.render().get(NetworkPolicy.class, Chart.objectName("affiliate-billing"))), "without Stripe: no way out");
+    }
+
+    @Test
+    void signalingSyncBufferManagedKeysAndBillingReachOnlyDnsPostgresqlAndKafkaByDefault() {
+        Manifests m = Chart.render();
+        for (String service : List.of("signaling", "sync-buffer", "managed-keys", "affiliate-billing")) {
             NetworkPolicy np = m.get(NetworkPolicy.class, Chart.objectName(service));
-            assertEquals(Set.of("53/UDP", "53/TCP", "5432/TCP", "9092/TCP", "9093/TCP"), egressPorts(np), service + " uses no S3 (TURN credentials are computed, coturn is never called)");
+            assertEquals(Set.of("53/UDP", "53/TCP", "5432/TCP", "9092/TCP", "9093/TCP"), egressPorts(np),
+                    service + " uses no S3 and calls no service (signaling computes TURN credentials, coturn is never called)");
             assertEquals(2, np.getSpec().getIngress().size(), service + ": API from the ingress controller, management from scrapers; no service calls it");
         }
     }
@@ -70,8 +116,10 @@ class NetworkPolicyTest {
                 "no PostgreSQL egress for a service that does not use it");
         assertEquals(Set.of("53/UDP", "53/TCP", "5432/TCP", "9092/TCP", "9093/TCP", "443/TCP", "9000/TCP"),
                 egressPorts(m.get(NetworkPolicy.class, Chart.objectName("backup-service"))), "backup-service also reaches S3");
-        assertEquals(Set.of("53/UDP", "53/TCP", "5432/TCP", "9092/TCP", "9093/TCP", "8080/TCP"),
-                egressPorts(m.get(NetworkPolicy.class, Chart.objectName("managed-keys"))), "managed-keys calls key-registry");
+        assertEquals(Set.of("53/UDP", "53/TCP", "5432/TCP", "9092/TCP", "9093/TCP"),
+                egressPorts(m.get(NetworkPolicy.class, Chart.objectName("managed-keys"))), "managed-keys calls no service");
+        assertEquals(Set.of("53/UDP", "53/TCP", "5432/TCP", "9092/TCP", "9093/TCP", "443/TCP"),
+                egressPorts(m.get(NetworkPolicy.class, Chart.objectName("affiliate-billing"))), "affiliate-billing reaches Stripe (its extraEgress)");
         for (Deployment d : m.ofType(Deployment.class)) {
             String name = d.getMetadata().getName();
             assertEquals(1, m.ofType(NetworkPolicy.class).stream().filter(np -> np.getSpec().getPodSelector().equals(d.getSpec().getSelector())).count(), name);
@@ -80,7 +128,8 @@ class NetworkPolicyTest {
 
     @Test
     void aCallBetweenServicesOpensBothEndsForThoseTwoOnly() {
-        Manifests m = Chart.render(Chart.testResource("all-services-values.yaml"));
+        // No service calls another today; a hypothetical call of managed-keys to key-registry shows the mechanism.
+        Manifests m = Chart.render(Chart.testResource("all-services-values.yaml"), Chart.values("services:\n  managed-keys:\n    calls: [key-registry]\n"));
         NetworkPolicy caller = m.get(NetworkPolicy.class, Chart.objectName("managed-keys"));
         NetworkPolicyEgressRule toRegistry = caller.getSpec().getEgress().stream()
                 .filter(r -> r.getTo() != null && !r.getTo().isEmpty() && r.getTo().get(0).getPodSelector() != null

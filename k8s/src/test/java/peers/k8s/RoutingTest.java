@@ -39,7 +39,7 @@ class RoutingTest {
     static final Set<String> WEBSOCKETS = Set.of("/signal/v1/ws", "/signal/v1/y-webrtc", "/signal/v1/peerjs/peerjs", "/sync/v1/tail");
 
     /** The services values.yaml enables. */
-    static final Set<String> ENABLED_BY_DEFAULT = Set.of("key-registry", "signaling", "sync-buffer");
+    static final Set<String> ENABLED_BY_DEFAULT = Set.of("key-registry", "signaling", "sync-buffer", "backup-service", "managed-keys", "affiliate-billing");
 
     static {
         ARCHITECTURE.put("/registry/v1/handles/alice", "key-registry");
@@ -61,15 +61,24 @@ class RoutingTest {
         ARCHITECTURE.put("/sync/v1/streams/s1/records", "sync-buffer");
         ARCHITECTURE.put("/sync/v1/tail", "sync-buffer");
         ARCHITECTURE.put("/sync/openapi", "sync-buffer");
-        ARCHITECTURE.put("/backup/v1/repositories", "backup-service");
+        // backup-service (docs/api/backup-service.md): the native API and the restic REST backend.
+        ARCHITECTURE.put("/backup/v1/repos", "backup-service");
+        ARCHITECTURE.put("/backup/v1/repos/r1/uploads", "backup-service");
         ARCHITECTURE.put("/backup/restic/repo1/config", "backup-service");
+        ARCHITECTURE.put("/backup/restic/repo1/data/0123abcd", "backup-service");
+        ARCHITECTURE.put("/backup/openapi", "backup-service");
+        // managed-keys (docs/api/managed-keys.md).
         ARCHITECTURE.put("/auth/v1/passkeys/register", "managed-keys");
+        ARCHITECTURE.put("/auth/openapi", "managed-keys");
+        // affiliate-billing (docs/api/affiliate-billing.md), the Stripe webhook included.
         ARCHITECTURE.put("/billing/v1/apps", "affiliate-billing");
+        ARCHITECTURE.put("/billing/v1/webhooks/stripe", "affiliate-billing");
+        ARCHITECTURE.put("/billing/openapi", "affiliate-billing");
     }
 
     /** Paths that must reach no service. */
     static final List<String> NOT_ROUTED = List.of("/", "/q/health/live", "/q/health/ready", "/q/metrics", "/registryx", "/.well-known/other",
-            "/.well-known/webfinger/extra", "/openapi", "/signalx", "/syncx/v1/tail");
+            "/.well-known/webfinger/extra", "/openapi", "/signalx", "/syncx/v1/tail", "/backupx", "/authx/v1", "/billingx", "/restic/repo1/config");
 
     @Test
     void theEnabledServicesPrefixesRouteToTheirServicesByDefault() {
@@ -161,10 +170,20 @@ class RoutingTest {
 
     @Test
     void theDiscoveryDocumentListsTheEnabledServices() {
+        Map<String, String> all6 = Map.of(
+                "PEERS_REGISTRY_DISCOVERY_SERVICES_REGISTRY", "/registry/v1",
+                "PEERS_REGISTRY_DISCOVERY_SERVICES_SIGNAL", "/signal/v1",
+                "PEERS_REGISTRY_DISCOVERY_SERVICES_SYNC", "/sync/v1",
+                "PEERS_REGISTRY_DISCOVERY_SERVICES_BACKUP", "/backup/v1",
+                "PEERS_REGISTRY_DISCOVERY_SERVICES_AUTH", "/auth/v1",
+                "PEERS_REGISTRY_DISCOVERY_SERVICES_BILLING", "/billing/v1");
+        assertEquals(all6, discovery(Chart.render()), "every service is enabled by default");
         assertEquals(Map.of(
                 "PEERS_REGISTRY_DISCOVERY_SERVICES_REGISTRY", "/registry/v1",
                 "PEERS_REGISTRY_DISCOVERY_SERVICES_SIGNAL", "/signal/v1",
-                "PEERS_REGISTRY_DISCOVERY_SERVICES_SYNC", "/sync/v1"), discovery(Chart.render()));
+                "PEERS_REGISTRY_DISCOVERY_SERVICES_SYNC", "/sync/v1"),
+                discovery(Chart.render(Chart.values("services:\n  backup-service: {enabled: false}\n  managed-keys: {enabled: false}\n  affiliate-billing: {enabled: false}\n"))),
+                "a disabled service leaves the document");
         Manifests all = Chart.render(Chart.testResource("all-services-values.yaml"));
         assertEquals(Map.of(
                 "PEERS_REGISTRY_DISCOVERY_SERVICES_REGISTRY", "/registry/v1",

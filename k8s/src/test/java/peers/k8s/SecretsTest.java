@@ -28,12 +28,15 @@ class SecretsTest {
     private static final String S3_KEY_ID = "s3-KeyId-4d2f81";
     private static final String S3_SECRET = "s3-Secret-a1c9e0";
     private static final String LOG_KEY = "MC4CAQAwBQYDK2VwBCIEIJ-logkey-5e8d";
-    private static final String KEK = "kek-Secret-93ab77";
+    /** Two custodial key-encryption keys in the form managed-keys parses (`<key id>:<base64url of 32 bytes>`). */
+    private static final String KEK = "k1:AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8,k2:ICEiIyQlJicoKSorLC0uLzAxMjM0NTY3ODk6Ozw9Pj8";
     private static final String TURN = "turn-Secret-c40d12";
-    private static final List<String> ALL = List.of(PG_PASSWORD, KAFKA_PASSWORD, S3_KEY_ID, S3_SECRET, LOG_KEY, KEK, TURN);
+    private static final String STRIPE_KEY = "sk_test_4eC39HqLyjWDarjtT1zdp7dc";
+    private static final String STRIPE_WEBHOOK = "whsec_9f1c2d3e4b5a";
+    private static final List<String> ALL = List.of(PG_PASSWORD, KAFKA_PASSWORD, S3_KEY_ID, S3_SECRET, LOG_KEY, KEK, TURN, STRIPE_KEY, STRIPE_WEBHOOK);
 
     /** Names of settings that must never sit in a ConfigMap. */
-    private static final Pattern CREDENTIAL_NAME = Pattern.compile(".*(PASSWORD|SECRET|PRIVATE_KEY|KEK|JAAS|TOKEN|ACCESS_KEY).*");
+    private static final Pattern CREDENTIAL_NAME = Pattern.compile(".*(PASSWORD|SECRET|PRIVATE_KEY|KEK|JAAS|TOKEN|ACCESS_KEY|API_KEY|CUSTODIAL_KEYS).*");
 
     private static final String INLINE = """
             postgresql:
@@ -48,11 +51,15 @@ class SecretsTest {
                   logPrivateKey: {value: %s}
               managed-keys:
                 secrets:
-                  kek: {value: %s, existingSecret: ""}
+                  custodialKeys: {value: "%s", existingSecret: ""}
               signaling:
                 secrets:
                   turnSecret: {value: %s, existingSecret: ""}
-            """.formatted(PG_PASSWORD, KAFKA_PASSWORD, S3_KEY_ID, S3_SECRET, LOG_KEY, KEK, TURN);
+              affiliate-billing:
+                secrets:
+                  stripeApiKey: {value: %s, existingSecret: ""}
+                  stripeWebhookSecret: {value: %s, existingSecret: ""}
+            """.formatted(PG_PASSWORD, KAFKA_PASSWORD, S3_KEY_ID, S3_SECRET, LOG_KEY, KEK, TURN, STRIPE_KEY, STRIPE_WEBHOOK);
 
     @Test
     void inlineCredentialsGoIntoSecretsOnly() {
@@ -86,6 +93,61 @@ class SecretsTest {
         assertEquals("turnSecret", turn.getKey());
         Map<String, EnvVar> backupEnv = env(m, "backup-service");
         assertEquals("peers-peers-services-s3", backupEnv.get("PEERS_S3_SECRET_KEY").getValueFrom().getSecretKeyRef().getName());
+        assertEquals("secret-access-key", backupEnv.get("PEERS_S3_SECRET_KEY").getValueFrom().getSecretKeyRef().getKey());
+        assertEquals("access-key-id", backupEnv.get("PEERS_S3_ACCESS_KEY").getValueFrom().getSecretKeyRef().getKey());
+        var kek = env(m, "managed-keys").get("PEERS_AUTH_CUSTODIAL_KEYS").getValueFrom().getSecretKeyRef();
+        assertEquals(Chart.objectName("managed-keys"), kek.getName());
+        assertEquals("custodialKeys", kek.getKey());
+        assertEquals(KEK, secretValue(m, Chart.objectName("managed-keys"), "custodialKeys"), "the key list is stored whole, commas and all");
+        Map<String, EnvVar> billingEnv = env(m, "affiliate-billing");
+        assertEquals("stripeApiKey", billingEnv.get("PEERS_BILLING_STRIPE_API_KEY").getValueFrom().getSecretKeyRef().getKey());
+        assertEquals("stripeWebhookSecret", billingEnv.get("PEERS_BILLING_STRIPE_WEBHOOK_SECRET").getValueFrom().getSecretKeyRef().getKey());
+        assertEquals(STRIPE_KEY, secretValue(m, Chart.objectName("affiliate-billing"), "stripeApiKey"));
+        // Only the services that hold credentials of their own get a Secret of their own.
+        assertTrue(m.secrets().stream().noneMatch(s -> s.getMetadata().getName().equals(Chart.objectName("backup-service"))));
+        assertTrue(m.secrets().stream().noneMatch(s -> s.getMetadata().getName().equals(Chart.objectName("sync-buffer"))));
+    }
+
+    private static String secretValue(Manifests m, String secret, String key) {
+        Secret s = m.secrets().stream().filter(x -> x.getMetadata().getName().equals(secret)).findFirst().orElseThrow();
+        return new String(Base64.getDecoder().decode(s.getData().get(key)), StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void theNewServicesReadTheirCredentialsOnlyFromExistingSecrets() {
+        Manifests m = Chart.render(Chart.testResource("all-services-values.yaml"));
+        var kek = env(m, "managed-keys").get("PEERS_AUTH_CUSTODIAL_KEYS").getValueFrom().getSecretKeyRef();
+        assertEquals("peers-kek", kek.getName());
+        assertEquals("custodial-keys", kek.getKey());
+        Map<String, EnvVar> billing = env(m, "affiliate-billing");
+        assertEquals("peers-stripe", billing.get("PEERS_BILLING_STRIPE_API_KEY").getValueFrom().getSecretKeyRef().getName());
+        assertEquals("api-key", billing.get("PEERS_BILLING_STRIPE_API_KEY").getValueFrom().getSecretKeyRef().getKey());
+        assertEquals("peers-stripe", billing.get("PEERS_BILLING_STRIPE_WEBHOOK_SECRET").getValueFrom().getSecretKeyRef().getName());
+        assertEquals("webhook-secret", billing.get("PEERS_BILLING_STRIPE_WEBHOOK_SECRET").getValueFrom().getSecretKeyRef().getKey());
+        Map<String, EnvVar> backup = env(m, "backup-service");
+        assertEquals("peers-s3", backup.get("PEERS_S3_ACCESS_KEY").getValueFrom().getSecretKeyRef().getName(), "s3.auth.existingSecret's default");
+        assertEquals("secret-access-key", backup.get("PEERS_S3_SECRET_KEY").getValueFrom().getSecretKeyRef().getKey());
+        // The non-secret halves stay in the ConfigMap.
+        Map<String, String> authConfig = m.get(ConfigMap.class, Chart.objectName("managed-keys")).getData();
+        assertEquals("k2", authConfig.get("PEERS_AUTH_CUSTODIAL_CURRENT_KEY_ID"));
+        assertFalse(authConfig.containsKey("PEERS_AUTH_CUSTODIAL_KEYS"));
+        Map<String, String> billingConfig = m.get(ConfigMap.class, Chart.objectName("affiliate-billing")).getData();
+        assertEquals("manual,stripe", billingConfig.get("PEERS_BILLING_PROVIDERS"));
+        assertEquals("JrQLj5P_89iXES9-vFgrIy29clF9CC_oPPsw3c5D0bs", billingConfig.get("PEERS_BILLING_OPERATOR_KEYS"));
+        assertTrue(billingConfig.keySet().stream().noneMatch(k -> k.startsWith("PEERS_BILLING_STRIPE")));
+        assertTrue(m.secrets().isEmpty(), "nothing inline, so the chart makes no Secret");
+    }
+
+    @Test
+    void withoutCustodialKeysOrStripeTheirVariablesAreAbsent() {
+        Manifests m = Chart.render();
+        assertFalse(env(m, "managed-keys").containsKey("PEERS_AUTH_CUSTODIAL_KEYS"), "custodial mode stays off");
+        assertFalse(env(m, "affiliate-billing").containsKey("PEERS_BILLING_STRIPE_API_KEY"));
+        assertFalse(env(m, "affiliate-billing").containsKey("PEERS_BILLING_STRIPE_WEBHOOK_SECRET"));
+        for (String service : List.of("key-registry", "signaling", "sync-buffer", "managed-keys", "affiliate-billing")) {
+            assertFalse(env(m, service).containsKey("PEERS_S3_SECRET_KEY"), service + " does not use S3, so it gets no S3 credentials");
+        }
+        assertTrue(env(m, "backup-service").containsKey("PEERS_S3_SECRET_KEY"));
     }
 
     @Test
@@ -104,7 +166,8 @@ class SecretsTest {
         var turn = env(m, "signaling").get("PEERS_SIGNALING_ICE_TURN_SECRET").getValueFrom().getSecretKeyRef();
         assertEquals("peers-turn", turn.getName());
         assertEquals("static-auth-secret", turn.getKey(), "coturn's static-auth-secret, under the variable SmallRye maps to peers.signaling.ice.turn-secret");
-        assertEquals("peers-kek", env(m, "managed-keys").get("PEERS_MANAGED_KEYS_KEK").getValueFrom().getSecretKeyRef().getName());
+        assertEquals("peers-kek", env(m, "managed-keys").get("PEERS_AUTH_CUSTODIAL_KEYS").getValueFrom().getSecretKeyRef().getName());
+        assertEquals("peers-stripe", env(m, "affiliate-billing").get("PEERS_BILLING_STRIPE_API_KEY").getValueFrom().getSecretKeyRef().getName());
     }
 
     @Test

@@ -37,7 +37,7 @@ class ServiceResourcesTest {
 
     static final List<String> ALL_SERVICES = List.of("affiliate-billing", "backup-service", "key-registry", "managed-keys", "signaling", "sync-buffer");
     /** The services that exist and values.yaml enables. */
-    static final List<String> DEFAULT_SERVICES = List.of("key-registry", "signaling", "sync-buffer");
+    static final List<String> DEFAULT_SERVICES = ALL_SERVICES;
 
     static Stream<Arguments> installs() {
         return Stream.of(

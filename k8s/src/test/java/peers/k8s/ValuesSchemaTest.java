@@ -46,7 +46,13 @@ class ValuesSchemaTest {
                 Arguments.of("bad image digest", "services:\n  key-registry:\n    image: {digest: latest}\n", "digest"),
                 Arguments.of("unknown NetworkPolicy peer field", "networkPolicy:\n  ingressControllers:\n    - namespaceSelektor: {}\n", "namespaceSelektor"),
                 Arguments.of("credential without env", "services:\n  key-registry:\n    secrets:\n      extra: {existingSecret: s}\n", "env"),
-                Arguments.of("negative replicas", "defaults:\n  replicaCount: -1\n", "replicaCount"));
+                Arguments.of("negative replicas", "defaults:\n  replicaCount: -1\n", "replicaCount"),
+                Arguments.of("unknown field in a service's egress rule", "services:\n  affiliate-billing:\n    extraEgress:\n      - too: []\n", "too"),
+                Arguments.of("bad protocol in a service's egress rule",
+                        "services:\n  affiliate-billing:\n    extraEgress:\n      - ports: [{port: 443, protocol: HTTPS}]\n", "protocol"),
+                Arguments.of("list for a credential", "services:\n  managed-keys:\n    secrets:\n      custodialKeys: [k1]\n", "custodialKeys"),
+                Arguments.of("typo in a credential", "services:\n  affiliate-billing:\n    secrets:\n      stripeApiKey: {existingSecet: s}\n", "existingSecet"),
+                Arguments.of("object for a config value", "services:\n  backup-service:\n    config:\n      PEERS_BACKUP_BUCKET: {name: b}\n", "PEERS_BACKUP_BUCKET"));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -76,8 +82,52 @@ class ValuesSchemaTest {
                 Arguments.of("discovery served by a disabled service", "services:\n  signaling: {enabled: false}\ndiscovery:\n  servedBy: signaling\n",
                         "discovery.servedBy: \"signaling\" is not an enabled service"),
                 Arguments.of("nothing enabled",
-                        "services:\n  key-registry: {enabled: false}\n  signaling: {enabled: false}\n  sync-buffer: {enabled: false}\ndiscovery: {servedBy: \"\"}\n",
+                        "services:\n  key-registry: {enabled: false}\n  signaling: {enabled: false}\n  sync-buffer: {enabled: false}\n"
+                                + "  backup-service: {enabled: false}\n  managed-keys: {enabled: false}\n  affiliate-billing: {enabled: false}\n"
+                                + "discovery: {servedBy: \"\"}\n",
                         "no service is enabled"),
+                // backup-service
+                Arguments.of("no S3 credentials", "s3:\n  auth:\n    existingSecret: \"\"\n", "s3.auth: no credentials"),
+                Arguments.of("no S3 endpoint", "s3:\n  endpoint: \"\"\n", "s3.endpoint: empty"),
+                Arguments.of("bucket name S3 refuses", "services:\n  backup-service:\n    config: {PEERS_BACKUP_BUCKET: Peers_Backup}\n",
+                        "services.backup-service.config.PEERS_BACKUP_BUCKET: \"Peers_Backup\" is not a valid S3 bucket name"),
+                // managed-keys
+                Arguments.of("no RP id", "services:\n  managed-keys:\n    config: {PEERS_AUTH_RP_ID: \"\"}\n",
+                        "services.managed-keys.config.PEERS_AUTH_RP_ID: empty"),
+                Arguments.of("no RP id without a hostname", "hostname: \"\"\ningress: {enabled: false}\n",
+                        "services.managed-keys.config.PEERS_AUTH_RP_ID: empty"),
+                Arguments.of("no origins", "services:\n  managed-keys:\n    config: {PEERS_AUTH_ORIGINS: \" , \"}\n",
+                        "services.managed-keys.config.PEERS_AUTH_ORIGINS: empty"),
+                Arguments.of("origin outside the RP id", "services:\n  managed-keys:\n    config: {PEERS_AUTH_ORIGINS: \"https://peers.example.com,https://evil.example.net\"}\n",
+                        "the host of \"https://evil.example.net\" is not peers.example.com or below it"),
+                Arguments.of("origin that only ends like the RP id", "services:\n  managed-keys:\n    config: {PEERS_AUTH_ORIGINS: \"https://notpeers.example.com\"}\n",
+                        "the host of \"https://notpeers.example.com\" is not peers.example.com"),
+                Arguments.of("origin with a path", "services:\n  managed-keys:\n    config: {PEERS_AUTH_ORIGINS: \"https://peers.example.com/app\"}\n",
+                        "\"https://peers.example.com/app\" is not an origin"),
+                Arguments.of("current KEK id without keys", "services:\n  managed-keys:\n    config: {PEERS_AUTH_CUSTODIAL_CURRENT_KEY_ID: k1}\n",
+                        "PEERS_AUTH_CUSTODIAL_CURRENT_KEY_ID is \"k1\" but there are no custodial keys"),
+                Arguments.of("malformed custodial key", "services:\n  managed-keys:\n    secrets:\n      custodialKeys: {value: \"k1:c2hvcnQ\"}\n",
+                        "services.managed-keys.secrets.custodialKeys.value: an entry is not <key id>:<base64url of 32 bytes>"),
+                Arguments.of("current KEK id not among the keys",
+                        "services:\n  managed-keys:\n    config: {PEERS_AUTH_CUSTODIAL_CURRENT_KEY_ID: k9}\n    secrets:\n      custodialKeys: {value: \"k1:AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8\"}\n",
+                        "PEERS_AUTH_CUSTODIAL_CURRENT_KEY_ID: \"k9\" is not among the key ids of secrets.custodialKeys (k1)"),
+                Arguments.of("custodial keys required but missing", "services:\n  managed-keys:\n    secrets:\n      custodialKeys: {required: true}\n",
+                        "services.managed-keys.secrets.custodialKeys: required"),
+                // affiliate-billing
+                Arguments.of("Stripe without its API key",
+                        "services:\n  affiliate-billing:\n    config: {PEERS_BILLING_PROVIDERS: \"manual,stripe\"}\n    extraEgress: [{ports: [{port: 443}]}]\n"
+                                + "    secrets:\n      stripeWebhookSecret: {existingSecret: s}\n",
+                        "services.affiliate-billing.secrets.stripeApiKey: PEERS_BILLING_PROVIDERS lists stripe"),
+                Arguments.of("Stripe without its webhook secret",
+                        "services:\n  affiliate-billing:\n    config: {PEERS_BILLING_PROVIDERS: stripe}\n    extraEgress: [{ports: [{port: 443}]}]\n"
+                                + "    secrets:\n      stripeApiKey: {existingSecret: s}\n",
+                        "services.affiliate-billing.secrets.stripeWebhookSecret: PEERS_BILLING_PROVIDERS lists stripe"),
+                Arguments.of("Stripe behind a NetworkPolicy without egress",
+                        "services:\n  affiliate-billing:\n    config: {PEERS_BILLING_PROVIDERS: \"manual,stripe\"}\n"
+                                + "    secrets:\n      stripeApiKey: {existingSecret: s}\n      stripeWebhookSecret: {existingSecret: s}\n",
+                        "services.affiliate-billing.extraEgress: PEERS_BILLING_PROVIDERS lists stripe, but the NetworkPolicy"),
+                Arguments.of("unknown payment provider", "services:\n  affiliate-billing:\n    config: {PEERS_BILLING_PROVIDERS: \"manual,paypal\"}\n",
+                        "unknown provider \"paypal\""),
                 Arguments.of("calls an unknown service", "services:\n  key-registry:\n    calls: [billing]\n", "services.key-registry.calls: \"billing\" is not a service"),
                 Arguments.of("no image", "services:\n  key-registry:\n    image: {repository: \"\"}\n", "services.key-registry.image.repository"),
                 Arguments.of("TURN URLs without a TURN secret",
