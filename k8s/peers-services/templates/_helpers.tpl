@@ -187,13 +187,14 @@ imagePullSecrets:
 {{- end -}}
 {{- end -}}
 
-{{/* Routes of the enabled services, sorted by service name, as YAML: { routes: [ {service, path, pathType, websocket} ] }. */}}
+{{/* Routes of the enabled services, sorted by service name, as YAML: { routes: [ {service, path, pathType, websocket, streaming, kind} ] }; kind is "plain", "websocket" or "streaming". */}}
 {{- define "peers-services.routes" -}}
 {{- $routes := list -}}
 {{- $services := include "peers-services.services" . | fromYaml -}}
 {{- range $name := keys $services | sortAlpha -}}
 {{- range (get $services $name).routes -}}
-{{- $routes = append $routes (dict "service" $name "path" .path "pathType" .pathType "websocket" (default false .websocket)) -}}
+{{- $kind := ternary "websocket" (ternary "streaming" "plain" (default false .streaming)) (default false .websocket) -}}
+{{- $routes = append $routes (dict "service" $name "path" .path "pathType" .pathType "websocket" (default false .websocket) "streaming" (default false .streaming) "kind" $kind) -}}
 {{- end -}}
 {{- end -}}
 {{- toYaml (dict "routes" $routes) -}}

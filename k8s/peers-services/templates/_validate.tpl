@@ -52,6 +52,9 @@ value to change and how. Fails the render with all messages at once.
 {{- end -}}
 {{- end -}}
 {{- range $route := $svc.routes -}}
+{{- if and $route.websocket $route.streaming -}}
+{{- $messages = append $messages (printf "%s.routes: %s is marked both websocket and streaming; a route goes to one Ingress. Keep one of them." $at $route.path) -}}
+{{- end -}}
 {{- $key := printf "%s %s" $route.pathType $route.path -}}
 {{- if hasKey $paths $key -}}
 {{- $messages = append $messages (printf "%s.routes: %s path %s is also routed to %s; each path goes to one service." $at $route.pathType $route.path (get $paths $key)) -}}

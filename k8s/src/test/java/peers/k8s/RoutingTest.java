@@ -38,6 +38,9 @@ class RoutingTest {
     /** The WebSocket endpoints among them: routed with long timeouts (second Ingress, HTTPRoute rule timeouts). */
     static final Set<String> WEBSOCKETS = Set.of("/signal/v1/ws", "/signal/v1/y-webrtc", "/signal/v1/peerjs/peerjs", "/sync/v1/tail");
 
+    /** The streaming routes among them (restic blobs): no proxy body limit or buffering (third Ingress, HTTPRoute rule timeouts). */
+    static final Set<String> STREAMING = Set.of("/backup/restic/repo1/config", "/backup/restic/repo1/data/0123abcd");
+
     /** The services values.yaml enables. */
     static final Set<String> ENABLED_BY_DEFAULT = Set.of("key-registry", "signaling", "sync-buffer", "backup-service", "managed-keys", "affiliate-billing");
 
@@ -84,13 +87,14 @@ class RoutingTest {
     void theEnabledServicesPrefixesRouteToTheirServicesByDefault() {
         Manifests m = Chart.render();
         List<Ingress> ingresses = m.ofType(Ingress.class);
-        assertEquals(2, ingresses.size(), "one Ingress, and one for the WebSocket routes of signaling and sync-buffer");
+        assertEquals(3, ingresses.size(), "one Ingress, one for the WebSocket routes of signaling and sync-buffer, one for backup-service's restic streams");
         ARCHITECTURE.forEach((path, service) -> {
             String routed = resolveIngress(ingresses, path);
             if (ENABLED_BY_DEFAULT.contains(service)) {
                 assertEquals(Chart.objectName(service), routed, path);
                 assertReachesHttpPort(m, routed, ingressPortName(ingresses, path), service);
                 assertEquals(WEBSOCKETS.contains(path), isWebSocketIngress(ingresses, path), path + ": long timeouts only for WebSockets");
+                assertEquals(STREAMING.contains(path), isOnIngress(ingresses, path, "-streaming"), path + ": unbounded bodies only for streaming routes");
             } else {
                 assertNull(routed, path + ": " + service + " is not enabled, so it must not be routed");
             }
@@ -137,6 +141,27 @@ class RoutingTest {
     }
 
     @Test
+    void resticStreamsPassTheProxyWithoutBodyLimitOrBuffering() {
+        Manifests m = Chart.render();
+        Ingress main = m.get(Ingress.class, "peers-peers-services");
+        Ingress streams = m.get(Ingress.class, "peers-peers-services-streaming");
+        assertEquals(List.of("/backup/restic/"), paths(streams));
+        Map<String, String> annotations = streams.getMetadata().getAnnotations();
+        assertEquals("0", annotations.get("nginx.ingress.kubernetes.io/proxy-body-size"), "backup-service bounds blobs itself (128 MiB)");
+        assertEquals("off", annotations.get("nginx.ingress.kubernetes.io/proxy-request-buffering"), "blobs stream through to S3");
+        assertEquals("8m", main.getMetadata().getAnnotations().get("nginx.ingress.kubernetes.io/proxy-body-size"),
+                "plain routes pass bodies above every service's JSON limit (backup 4 MiB, sync 2 MiB), so the services answer 413 themselves");
+        assertTrue(paths(main).contains("/backup/"));
+        assertEquals(main.getSpec().getTls(), streams.getSpec().getTls(), "same host, same certificate");
+        Ingress withIssuer = Chart.render(Chart.values("ingress:\n  annotations: {cert-manager.io/cluster-issuer: letsencrypt}\n"))
+                .get(Ingress.class, "peers-peers-services-streaming");
+        assertEquals("letsencrypt", withIssuer.getMetadata().getAnnotations().get("cert-manager.io/cluster-issuer"), "common annotations reach every Ingress");
+        assertEquals("0", withIssuer.getMetadata().getAnnotations().get("nginx.ingress.kubernetes.io/proxy-body-size"), "the streaming annotations win");
+        Manifests noBackup = Chart.render(Chart.values("services:\n  backup-service: {enabled: false}\n"));
+        assertTrue(noBackup.ofType(Ingress.class).stream().noneMatch(i -> i.getMetadata().getName().endsWith("-streaming")), "no streaming route, no third Ingress");
+    }
+
+    @Test
     void disablingAServiceRemovesItsRoutesAndDiscoveryEntry() {
         Manifests m = Chart.render(Chart.testResource("all-services-values.yaml"), Chart.values("services:\n  signaling: {enabled: false}\n"));
         List<Ingress> ingresses = m.ofType(Ingress.class);
@@ -163,7 +188,12 @@ class RoutingTest {
             int servicePort = rule.getBackendRefs().get(0).getPort();
             ServicePort port = svc.getSpec().getPorts().stream().filter(p -> p.getPort() == servicePort).findFirst().orElseThrow();
             assertEquals("http", port.getName(), path + " reaches the http port, never management");
-            assertEquals(WEBSOCKETS.contains(path), rule.getTimeouts() != null, path + ": timeouts only on WebSocket rules");
+            assertEquals(WEBSOCKETS.contains(path) || STREAMING.contains(path), rule.getTimeouts() != null, path + ": timeouts only on WebSocket and streaming rules");
+            if (STREAMING.contains(path)) {
+                assertEquals("10m", rule.getTimeouts().getRequest(), path);
+            } else if (WEBSOCKETS.contains(path)) {
+                assertEquals("0s", rule.getTimeouts().getRequest(), path);
+            }
         });
         NOT_ROUTED.forEach(path -> assertNull(resolveGateway(route, path), path));
     }
@@ -221,8 +251,12 @@ class RoutingTest {
 
     /** Whether the Ingress path that wins for this request path is on the WebSocket Ingress (the one with long timeouts). */
     private static boolean isWebSocketIngress(List<Ingress> ingresses, String requestPath) {
+        return isOnIngress(ingresses, requestPath, "-websocket");
+    }
+
+    private static boolean isOnIngress(List<Ingress> ingresses, String requestPath, String suffix) {
         HTTPIngressPath best = bestIngressPath(ingresses, requestPath);
-        return ingresses.stream().filter(i -> i.getMetadata().getName().endsWith("-websocket"))
+        return ingresses.stream().filter(i -> i.getMetadata().getName().endsWith(suffix))
                 .anyMatch(i -> i.getSpec().getRules().stream().anyMatch(r -> r.getHttp().getPaths().contains(best)));
     }
 

@@ -166,7 +166,7 @@ class SecretsTest {
         var turn = env(m, "signaling").get("PEERS_SIGNALING_ICE_TURN_SECRET").getValueFrom().getSecretKeyRef();
         assertEquals("peers-turn", turn.getName());
         assertEquals("static-auth-secret", turn.getKey(), "coturn's static-auth-secret, under the variable SmallRye maps to peers.signaling.ice.turn-secret");
-        assertEquals("peers-kek", env(m, "managed-keys").get("PEERS_AUTH_CUSTODIAL_KEYS").getValueFrom().getSecretKeyRef().getName());
+        assertEquals("peers-auth-kek", env(m, "managed-keys").get("PEERS_AUTH_CUSTODIAL_KEYS").getValueFrom().getSecretKeyRef().getName());
         assertEquals("peers-stripe", env(m, "affiliate-billing").get("PEERS_BILLING_STRIPE_API_KEY").getValueFrom().getSecretKeyRef().getName());
     }
 

@@ -47,6 +47,8 @@ class ValuesSchemaTest {
                 Arguments.of("unknown NetworkPolicy peer field", "networkPolicy:\n  ingressControllers:\n    - namespaceSelektor: {}\n", "namespaceSelektor"),
                 Arguments.of("credential without env", "services:\n  key-registry:\n    secrets:\n      extra: {existingSecret: s}\n", "env"),
                 Arguments.of("negative replicas", "defaults:\n  replicaCount: -1\n", "replicaCount"),
+                Arguments.of("string for streaming", "services:\n  backup-service:\n    routes:\n      - {path: /backup/restic/, pathType: Prefix, streaming: \"yes\"}\n", "streaming"),
+                Arguments.of("bad streaming timeout", "gatewayAPI:\n  streamingTimeouts: {request: 10 minutes}\n", "request"),
                 Arguments.of("unknown field in a service's egress rule", "services:\n  affiliate-billing:\n    extraEgress:\n      - too: []\n", "too"),
                 Arguments.of("bad protocol in a service's egress rule",
                         "services:\n  affiliate-billing:\n    extraEgress:\n      - ports: [{port: 443, protocol: HTTPS}]\n", "protocol"),
@@ -136,7 +138,10 @@ class ValuesSchemaTest {
                 Arguments.of("one path for two services",
                         "services:\n  other:\n    image: {repository: peers/other}\n    routes:\n      - {path: /registry/, pathType: Prefix}\n",
                         "Prefix path /registry/ is also routed to"),
-                Arguments.of("public entry point without a host", "hostname: \"\"\n", "hostname: the Ingress/HTTPRoute needs the public host name"));
+                Arguments.of("public entry point without a host", "hostname: \"\"\n", "hostname: the Ingress/HTTPRoute needs the public host name"),
+                Arguments.of("route both websocket and streaming",
+                        "services:\n  backup-service:\n    routes:\n      - {path: /backup/restic/, pathType: Prefix, streaming: true, websocket: true}\n",
+                        "services.backup-service.routes: /backup/restic/ is marked both websocket and streaming"));
     }
 
     @ParameterizedTest(name = "{0}")
