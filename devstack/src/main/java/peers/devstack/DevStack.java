@@ -16,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
@@ -49,6 +50,7 @@ public final class DevStack {
     private DevKafka kafka;
     private DevS3 s3;
     private DevRouter router;
+    private DevTurn turn;
     private final List<ServiceCatalog.Service> notPackaged = new ArrayList<>();
 
     private DevStack(Settings settings) {
@@ -108,6 +110,7 @@ public final class DevStack {
         }
         postgres = new DevPostgres(settings.data().resolve("postgres"), logDirectory.resolve("postgres.log"), settings.pgPort());
         postgres.stopOrphan();
+        DevTurn.stopOrphan(DevTurn.pidFile(runDirectory));
         requireFreePorts(present);
         Path agent = ParentWatch.writeAgentJar(runDirectory.resolve("parent-watch.jar"));
         List<String> javaOptions = new ArrayList<>(settings.serviceJavaOptions());
@@ -118,6 +121,13 @@ public final class DevStack {
             s3 = new DevS3(settings.data().resolve("s3"), runDirectory, logDirectory.resolve("s3proxy.log"),
                     settings.s3proxyJar(), settings.s3Port());
         }
+        Optional<Path> turnserver = DevTurn.installed();
+        if (settings.turn().equals("true") && turnserver.isEmpty()) {
+            throw new IllegalStateException("--turn true, but coturn's turnserver is not installed (e.g. apt-get install coturn)");
+        }
+        if (!settings.turn().equals("false") && turnserver.isPresent()) {
+            turn = new DevTurn(turnserver.get(), runDirectory, logDirectory.resolve("turnserver.log"), settings.turnPort());
+        }
         if (!beginLaunch()) {
             return;
         }
@@ -126,6 +136,9 @@ public final class DevStack {
         infrastructure.add(timed("Kafka on " + kafka.bootstrapServers(), kafka::start));
         if (s3 != null) {
             infrastructure.add(timed("S3Proxy on " + s3.endpoint(), () -> s3.start(javaOptions)));
+        }
+        if (turn != null) {
+            infrastructure.add(timed("coturn on 127.0.0.1:" + settings.turnPort(), turn::start));
         }
         awaitAll(infrastructure);
 
@@ -193,6 +206,9 @@ public final class DevStack {
         if (s3 != null) {
             steps.add(quietly("S3Proxy", s3::stop));
         }
+        if (turn != null) {
+            steps.add(quietly("coturn", turn::stop));
+        }
         steps.forEach(CompletableFuture::join);
         if (postgres != null) {
             quietly("PostgreSQL", postgres::stop).join();
@@ -246,6 +262,12 @@ public final class DevStack {
                 env.put("PEERS_REGISTRY_DISCOVERY_SERVICES_" + other.discovery().toUpperCase(Locale.ROOT), other.basePath());
             }
         }
+        if (service.name().equals("signaling") && turn != null) {
+            // ICE servers: coturn's STUN and TURN, with credentials signed by the shared secret
+            env.put("PEERS_SIGNALING_ICE_STUN_URLS", turn.stunUrls());
+            env.put("PEERS_SIGNALING_ICE_TURN_URLS", turn.turnUrls());
+            env.put("PEERS_SIGNALING_ICE_TURN_SECRET", turn.secret());
+        }
         if (service.usesS3() && s3 != null) {
             env.put("PEERS_S3_ENDPOINT", s3.endpoint());
             env.put("PEERS_S3_ACCESS_KEY", DevS3.ACCESS_KEY);
@@ -287,6 +309,10 @@ public final class DevStack {
             b.append(String.format("  %-18s %s  path-style, region %s, access key %s, secret %s%n", "S3",
                     s3.endpoint(), DevS3.REGION, DevS3.ACCESS_KEY, DevS3.SECRET_KEY));
         }
+        if (turn != null) {
+            b.append(String.format("  %-18s %s, %s  (use-auth-secret; signaling issues the credentials)%n", "coturn", turn.stunUrls(),
+                    turn.turnUrls().replace(",", ", ")));
+        }
         b.append(String.format("  %-18s %s  (postgres/ kafka/ s3/ logs/; delete it to start from scratch)%n", "data", settings.data()));
         b.append(String.format("%n  Ctrl-C stops everything; the data stays for the next start.%n%n"));
         Console.block(b.toString());
@@ -300,6 +326,9 @@ public final class DevStack {
         claim(ports, hosts, settings.kafkaControllerPort(), "127.0.0.1", "Kafka controller (--kafka-controller-port)");
         if (settings.s3()) {
             claim(ports, hosts, settings.s3Port(), "127.0.0.1", "S3Proxy (--s3-port)");
+        }
+        if (!settings.turn().equals("false") && DevTurn.installed().isPresent()) {
+            claim(ports, hosts, settings.turnPort(), "127.0.0.1", "coturn (--turn-port)");
         }
         claim(ports, hosts, settings.httpPort(), settings.host(), "router (--port)");
         for (ServiceCatalog.Service service : present) {

@@ -29,6 +29,8 @@ import java.util.stream.Collectors;
  * @param kafkaControllerPort Kafka's KRaft controller listener, on 127.0.0.1
  * @param s3               whether to start S3Proxy
  * @param s3Port           S3Proxy, on 127.0.0.1
+ * @param turn             whether to start coturn: {@code auto} (when {@code turnserver} is installed), {@code true}, {@code false}
+ * @param turnPort         coturn's STUN/TURN port on 127.0.0.1 (relay ports: the next 100)
  * @param s3proxyJar       S3Proxy's jar-with-dependencies, or empty to look in the local Maven repository
  * @param serviceJavaOptions JVM options of every service process
  * @param readyTimeout     how long a service may take to report ready
@@ -44,6 +46,8 @@ record Settings(
         int kafkaControllerPort,
         boolean s3,
         int s3Port,
+        String turn,
+        int turnPort,
         Optional<Path> s3proxyJar,
         List<String> serviceJavaOptions,
         Duration readyTimeout) {
@@ -77,6 +81,8 @@ record Settings(
             new Option("kafka-controller-port", "19093", "Kafka KRaft controller port on 127.0.0.1"),
             new Option("s3", "true", "start S3Proxy (true/false)"),
             new Option("s3-port", "19000", "S3Proxy port on 127.0.0.1"),
+            new Option("turn", "auto", "start coturn for signaling's TURN credentials: auto (if turnserver is installed), true, false"),
+            new Option("turn-port", "13478", "coturn's STUN/TURN port on 127.0.0.1 (relays on the next 100 ports)"),
             new Option("s3proxy-jar", "", "S3Proxy jar-with-dependencies (default: from the local Maven repository)"),
             new Option("service-java-options", DEFAULT_SERVICE_JAVA_OPTIONS, "JVM options of each service process"),
             new Option("ready-timeout", "120", "seconds a service may take to become ready"));
@@ -118,6 +124,8 @@ record Settings(
                 port("kafka-controller-port", values),
                 s3,
                 port("s3-port", values),
+                turnMode(values.get("turn")),
+                port("turn-port", values),
                 jar.isEmpty() ? Optional.empty() : Optional.of(Path.of(jar).toAbsolutePath()),
                 List.of(values.get("service-java-options").strip().split("\\s+")).stream().filter(s -> !s.isEmpty()).toList(),
                 Duration.ofSeconds(positive("ready-timeout", values.get("ready-timeout"))));
@@ -187,6 +195,16 @@ record Settings(
         } catch (NumberFormatException e) {
             throw new InvalidSettings("--" + name + " must be a number, not '" + value + "'");
         }
+    }
+
+    private static String turnMode(String value) {
+        String v = value.strip().toLowerCase(Locale.ROOT);
+        return switch (v) {
+            case "auto" -> "auto";
+            case "true", "yes", "on", "1" -> "true";
+            case "false", "no", "off", "0" -> "false";
+            default -> throw new InvalidSettings("--turn must be auto, true or false, not '" + value + "'");
+        };
     }
 
     private static boolean bool(String name, String value) {

@@ -61,7 +61,7 @@ class DemoE2EIT {
             PORTS.add(BASE_PORT + i);
             PORTS.add(management + i);
         }
-        PORTS.addAll(List.of(BASE_PORT + 2000, BASE_PORT + 2001, BASE_PORT + 2002, BASE_PORT + 2003));
+        PORTS.addAll(List.of(BASE_PORT + 2000, BASE_PORT + 2001, BASE_PORT + 2002, BASE_PORT + 2003, BASE_PORT + 2004));
         for (int port : PORTS) {
             requireFree(port);
         }
@@ -76,7 +76,8 @@ class DemoE2EIT {
                 "--pg-port", Integer.toString(BASE_PORT + 2000),
                 "--kafka-port", Integer.toString(BASE_PORT + 2001),
                 "--kafka-controller-port", Integer.toString(BASE_PORT + 2002),
-                "--s3-port", Integer.toString(BASE_PORT + 2003)));
+                "--s3-port", Integer.toString(BASE_PORT + 2003),
+                "--turn-port", Integer.toString(BASE_PORT + 2004)));
         String s3proxy = System.getProperty("peers.s3proxy.jar");
         if (s3proxy != null && Files.isRegularFile(Path.of(s3proxy))) {
             command.addAll(List.of("--s3proxy-jar", s3proxy));

@@ -69,6 +69,11 @@ class SettingsTest {
         assertTrue(assertThrows(Settings.InvalidSettings.class, () -> parse(Map.of(), props, "--port", "http")).getMessage().contains("--port"));
         assertTrue(assertThrows(Settings.InvalidSettings.class, () -> parse(Map.of(), props, "--pg-port", "70000")).getMessage().contains("--pg-port"));
         assertThrows(Settings.InvalidSettings.class, () -> parse(Map.of(), props, "--s3", "maybe"));
+        assertTrue(assertThrows(Settings.InvalidSettings.class, () -> parse(Map.of(), props, "--turn", "maybe")).getMessage().contains("--turn"));
+        assertEquals("auto", parse(Map.of(), props).turn());
+        assertEquals(13478, parse(Map.of(), props).turnPort());
+        assertEquals("false", parse(Map.of(), props, "--no-turn").turn());
+        assertEquals("true", parse(Map.of("PEERS_TURN", "yes"), props).turn());
         assertThrows(Settings.InvalidSettings.class, () -> parse(Map.of(), props, "8080"));
     }
 
