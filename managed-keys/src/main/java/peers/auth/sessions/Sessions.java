@@ -71,7 +71,7 @@ public class Sessions {
     }
 
     /** Forgets sessions a day after they expired. */
-    @Scheduled(every = "1h", concurrentExecution = Scheduled.ConcurrentExecution.SKIP, skipExecutionIf = Scheduled.ApplicationNotRunning.class)
+    @Scheduled(every = "1h", delayed = "5m", concurrentExecution = Scheduled.ConcurrentExecution.SKIP, skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     Uni<Void> purge() {
         Instant cutoff = clock.instant().minus(Duration.ofDays(1));
         return Panache.withTransaction(() -> Session.delete("expiresAt < ?1", cutoff)).replaceWithVoid();

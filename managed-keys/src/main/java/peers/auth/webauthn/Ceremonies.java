@@ -121,7 +121,7 @@ public class Ceremonies {
     }
 
     /** Forgets ceremonies an hour after they expired (used or not). */
-    @Scheduled(every = "10m", concurrentExecution = Scheduled.ConcurrentExecution.SKIP, skipExecutionIf = Scheduled.ApplicationNotRunning.class)
+    @Scheduled(every = "10m", delayed = "1m", concurrentExecution = Scheduled.ConcurrentExecution.SKIP, skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     Uni<Void> purge() {
         return pool.preparedQuery("DELETE FROM ceremonies WHERE expires_at < $1").execute(Tuple.of(utc(clock.instant().minus(Duration.ofHours(1)))))
                 .replaceWithVoid();
