@@ -114,7 +114,9 @@ value to change and how. Fails the render with all messages at once.
 {{- $messages = append $messages (printf "%s.config.PEERS_AUTH_ORIGINS: %q is not an origin; write scheme://host[:port] without a path (e.g. https://%s)." $at $origin $v.hostname) -}}
 {{- else if $rpId -}}
 {{- $host := regexReplaceAll "^https?://([^:/]+)(:.*)?$" $origin "${1}" -}}
-{{- if not (or (eq $host $rpId) (hasSuffix (printf ".%s" $rpId) $host)) -}}
+{{- if and (hasPrefix "http://" $origin) (ne $host "localhost") -}}
+{{- $messages = append $messages (printf "%s.config.PEERS_AUTH_ORIGINS: %q is plain http; browsers offer passkeys only to https origins (and http://localhost). Use https://%s." $at $origin $host) -}}
+{{- else if not (or (eq $host $rpId) (hasSuffix (printf ".%s" $rpId) $host)) -}}
 {{- $messages = append $messages (printf "%s.config.PEERS_AUTH_ORIGINS: the host of %q is not %s or below it, so browsers refuse its passkey ceremonies. Set PEERS_AUTH_RP_ID to a domain every origin shares, or remove the origin." $at $origin $rpId) -}}
 {{- end -}}
 {{- end -}}

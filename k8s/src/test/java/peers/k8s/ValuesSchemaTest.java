@@ -104,6 +104,8 @@ class ValuesSchemaTest {
                         "the host of \"https://evil.example.net\" is not peers.example.com or below it"),
                 Arguments.of("origin that only ends like the RP id", "services:\n  managed-keys:\n    config: {PEERS_AUTH_ORIGINS: \"https://notpeers.example.com\"}\n",
                         "the host of \"https://notpeers.example.com\" is not peers.example.com"),
+                Arguments.of("plain http origin", "services:\n  managed-keys:\n    config: {PEERS_AUTH_ORIGINS: \"http://peers.example.com\"}\n",
+                        "\"http://peers.example.com\" is plain http; browsers offer passkeys only to https origins"),
                 Arguments.of("origin with a path", "services:\n  managed-keys:\n    config: {PEERS_AUTH_ORIGINS: \"https://peers.example.com/app\"}\n",
                         "\"https://peers.example.com/app\" is not an origin"),
                 Arguments.of("current KEK id without keys", "services:\n  managed-keys:\n    config: {PEERS_AUTH_CUSTODIAL_CURRENT_KEY_ID: k1}\n",
