@@ -46,9 +46,12 @@ public interface BillingConfig {
     @WithDefault("manual")
     List<String> providers();
 
-    /** How often renewals, grace expiries and payment retries are processed. */
+    /**
+     * How often renewals, grace expiries and payment retries are processed (a duration such as {@code 30s}, or
+     * {@code off} where only {@code POST /billing/v1/operator/renewals} runs them); read by {@code BillingJobs}.
+     */
     @WithDefault("30s")
-    Duration renewalInterval();
+    String renewalInterval();
 
     /** Subscriptions renewed per database transaction of the renewal job. */
     @WithDefault("500")
@@ -65,6 +68,10 @@ public interface BillingConfig {
     /** Apps one developer key may register. */
     @WithDefault("50")
     int maxAppsPerOwner();
+
+    /** Whether the service makes {@code peers.entitlements} a compacted topic at start (false: the deployment does). */
+    @WithDefault("true")
+    boolean createTopics();
 
     /** Stripe settings (used when {@code stripe} is among {@link #providers()}). */
     Stripe stripe();

@@ -34,10 +34,9 @@ public class EntitlementsTopic {
     private final Optional<String> bootstrap;
     private final boolean enabled;
 
-    public EntitlementsTopic(@ConfigProperty(name = "kafka.bootstrap.servers") Optional<String> bootstrap,
-            @ConfigProperty(name = "peers.billing.create-topics", defaultValue = "true") boolean enabled) {
+    public EntitlementsTopic(@ConfigProperty(name = "kafka.bootstrap.servers") Optional<String> bootstrap, peers.billing.BillingConfig config) {
         this.bootstrap = bootstrap;
-        this.enabled = enabled;
+        this.enabled = config.createTopics();
     }
 
     void onStart(@Observes StartupEvent e) {

@@ -156,7 +156,7 @@ class BadInputTest {
                 + "{\"invoiceId\":\"" + paidInvoice + "\",\"amountMinor\":300,\"currency\":\"EUR\"}]}"), 409, "invoice-state");
         Billing.problem(given().filter(user.signed()).header("Idempotency-Key", UUID.randomUUID().toString()).contentType(ContentType.TEXT).body("hello")
                 .post(Billing.BASE + "/apps").then(), 415, "unsupported-media-type");
-        Billing.problem(raw(user, "/apps", "{\"name\":\"" + "x".repeat(70_000) + "\",\"contact\":\"c\"}"), 413, "body-too-large");
+        Billing.problem(raw(user, "/apps", "{\"name\":\"" + "x".repeat(300_000) + "\",\"contact\":\"c\"}"), 413, "body-too-large");
     }
 
     @Test
