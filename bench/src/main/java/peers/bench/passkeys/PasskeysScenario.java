@@ -57,7 +57,7 @@ public class PasskeysScenario implements Scenario {
 
     @Override
     public String options() {
-        return "assertions=20000 concurrency=16 passkeys=64 alg=es256|eddsa warmup=2000 profile=false app=<managed-keys/target/quarkus-app> serverJvmArgs= startTimeout=90s";
+        return "assertions=20000 concurrency=16 passkeys=64 alg=es256|eddsa warmup=5000 profile=false app=<managed-keys/target/quarkus-app> serverJvmArgs= startTimeout=90s";
     }
 
     @Override
@@ -65,7 +65,7 @@ public class PasskeysScenario implements Scenario {
         int total = o.integer("assertions", 20_000);
         int clients = o.integer("concurrency", 16);
         int passkeys = o.integer("passkeys", 64);
-        int warmup = o.integer("warmup", 2_000);
+        int warmup = o.integer("warmup", 5_000);
         boolean profile = o.bool("profile", false);
         boolean eddsa = switch (o.string("alg", "es256")) {
             case "es256" -> false;
