@@ -121,7 +121,7 @@ public final class BillingScenario implements Scenario {
             String appId = JSON.readTree(send(http, "POST", service.baseUri().resolve("/billing/v1/apps"), "{\"name\":\"Bench\",\"contact\":\"bench@example.org\"}",
                     PeerKey.of(developer.getPublic()).toString(), developer, 201)).get("id").asText();
             long s0 = System.nanoTime();
-            List<String> peers = seed(db, n, appId);
+            List<Seeded> peers = seed(db, n, appId);
             System.out.printf("seeded %d due subscriptions (%d attributed to %s) in %d ms%n", n, n / 2, appId, (System.nanoTime() - s0) / 1_000_000);
             createScratch(db);
 
@@ -207,8 +207,12 @@ public final class BillingScenario implements Scenario {
     }
 
     /** n active subscriptions to "personal" (300 EUR cents a month) whose period ended a minute ago; every other peer attributed to the app. */
-    private static List<String> seed(Connection db, int n, String appId) throws SQLException {
-        List<String> peers = new ArrayList<>(n);
+    /** A seeded subscription: its peer, id and the end of its (ended) period. */
+    record Seeded(String peer, UUID id, OffsetDateTime periodEnd) {
+    }
+
+    private static List<Seeded> seed(Connection db, int n, String appId) throws SQLException {
+        List<Seeded> peers = new ArrayList<>(n);
         OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
         db.setAutoCommit(false);
         try (PreparedStatement sub = db.prepareStatement("INSERT INTO billing.subscriptions (id, peer_key, plan, status, currency, price_minor, period_months, provider, "
@@ -216,8 +220,9 @@ public final class BillingScenario implements Scenario {
                 PreparedStatement attr = db.prepareStatement("INSERT INTO billing.attributions (peer_key, app_id, source, attributed_at) VALUES (?, ?, 'client', ?)")) {
             for (int i = 0; i < n; i++) {
                 String peer = "bench-" + UUID.randomUUID();
-                peers.add(peer);
-                sub.setObject(1, UUID.randomUUID());
+                UUID id = UUID.randomUUID();
+                peers.add(new Seeded(peer, id, now.minusMinutes(1)));
+                sub.setObject(1, id);
                 sub.setString(2, peer);
                 sub.setObject(3, now.minusMonths(1).minusMinutes(1));
                 sub.setObject(4, now.minusMinutes(1));
@@ -258,46 +263,46 @@ public final class BillingScenario implements Scenario {
         }
     }
 
-    private static void rawRenew(Connection db, List<String> peers) throws SQLException {
+    private static void rawRenew(Connection db, List<Seeded> subscriptions) throws SQLException {
         OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
         db.setAutoCommit(false);
         try (PreparedStatement inv = db.prepareStatement("INSERT INTO bench_billing.invoices (id, peer_key, subscription_id, kind, status, currency, total_minor, provider, "
                 + "created_at, finalized_at) VALUES (?, ?, ?, 'renewal', 'open', 'EUR', 300, 'manual', ?, ?)");
                 PreparedStatement line = db.prepareStatement("INSERT INTO bench_billing.invoice_lines (invoice_id, line_no, description, plan, amount_minor, period_start, "
                         + "period_end) VALUES (?, 1, 'Plan personal, 1 month(s)', 'personal', 300, ?, ?)");
-                PreparedStatement sub = db.prepareStatement("UPDATE bench_billing.subscriptions SET period_start = period_end, period_end = period_end + interval '1 month', "
-                        + "status = 'past_due', grace_until = period_end + interval '7 days', updated_at = ? WHERE peer_key = ? RETURNING id, period_end");
+                PreparedStatement sub = db.prepareStatement("UPDATE bench_billing.subscriptions SET period_start = ?, period_end = ?, status = 'past_due', "
+                        + "grace_until = ?, updated_at = ? WHERE id = ?");
                 PreparedStatement out = db.prepareStatement("INSERT INTO bench_billing.peers_outbox (id, topic, event_key, type, source, subject, time, data) "
                         + "VALUES (?, 'peers.entitlements', ?, 'peers.billing.entitlements.v1', 'urn:peers:affiliate-billing', ?, ?, ?)")) {
-            for (int i = 0; i < peers.size(); i++) {
-                String peer = peers.get(i);
-                sub.setObject(1, now);
-                sub.setString(2, peer);
-                UUID subscription;
-                OffsetDateTime end;
-                try (ResultSet rs = sub.executeQuery()) {
-                    rs.next();
-                    subscription = rs.getObject(1, UUID.class);
-                    end = rs.getObject(2, OffsetDateTime.class);
-                }
+            for (int i = 0; i < subscriptions.size(); i++) {
+                Seeded s = subscriptions.get(i);
+                OffsetDateTime start = s.periodEnd();
+                OffsetDateTime end = start.plusMonths(1);
+                sub.setObject(1, start);
+                sub.setObject(2, end);
+                sub.setObject(3, start.plusDays(7));
+                sub.setObject(4, now);
+                sub.setObject(5, s.id());
+                sub.addBatch();
                 UUID id = UUID.randomUUID();
                 inv.setObject(1, id);
-                inv.setString(2, peer);
-                inv.setObject(3, subscription);
+                inv.setString(2, s.peer());
+                inv.setObject(3, s.id());
                 inv.setObject(4, now);
                 inv.setObject(5, now);
                 inv.addBatch();
                 line.setObject(1, id);
-                line.setObject(2, end.minusMonths(1));
+                line.setObject(2, start);
                 line.setObject(3, end);
                 line.addBatch();
                 out.setObject(1, UUID.randomUUID());
-                out.setString(2, peer);
-                out.setString(3, peer);
+                out.setString(2, s.peer());
+                out.setString(3, s.peer());
                 out.setObject(4, now);
-                out.setString(5, entitlements(peer, end));
+                out.setString(5, entitlements(s.peer(), start));
                 out.addBatch();
-                if (i % 1000 == 999 || i == peers.size() - 1) {
+                if (i % 1000 == 999 || i == subscriptions.size() - 1) {
+                    sub.executeBatch();
                     inv.executeBatch();
                     line.executeBatch();
                     out.executeBatch();
