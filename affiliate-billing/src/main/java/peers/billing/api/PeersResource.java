@@ -113,7 +113,8 @@ public class PeersResource {
     @Path("/subscription")
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Subscribe to a paid plan", description = "Issues the first invoice; the subscription is incomplete (the peer keeps the free plan) "
-            + "until it is paid, and ends if it is not paid within the grace period." + ApiResponses.REPLAYED)
+            + "until it is paid, and ends if it is not paid within the grace period. A Peers-App header attributes the caller to that app "
+            + "if nothing did before (first touch)." + ApiResponses.REPLAYED)
     @APIResponse(responseCode = "201", description = "Subscribed; the first invoice is open", content = @Content(schema = @Schema(implementation = Dtos.ChangedOut.class)))
     @APIResponse(responseCode = "400", description = ApiResponses.BAD, content = @Content(mediaType = ApiResponses.PROBLEM, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "401", description = ApiResponses.UNSIGNED, content = @Content(mediaType = ApiResponses.PROBLEM))
@@ -122,10 +123,25 @@ public class PeersResource {
     @APIResponse(responseCode = "415", description = ApiResponses.MEDIA, content = @Content(mediaType = ApiResponses.PROBLEM))
     @APIResponse(responseCode = "422", description = ApiResponses.INVALID + " (plan-unknown, a free plan; provider-unavailable)", content = @Content(mediaType = ApiResponses.PROBLEM))
     @APIResponse(responseCode = "429", description = ApiResponses.LIMITED, content = @Content(mediaType = ApiResponses.PROBLEM))
-    public Uni<Response> subscribe(@HeaderParam(Idempotency.HEADER) String key, @NotNull Dtos.SubscribeIn body) {
+    public Uni<Response> subscribe(@HeaderParam(Idempotency.HEADER) String key, @HeaderParam("Peers-App") String app, @NotNull Dtos.SubscribeIn body) {
         limiter.check("billing.write", me());
+        Instant now = clock.instant();
         return idempotency.run(me(), key, "POST", "/billing/v1/subscription", body,
-                conn -> subscriptions.subscribe(conn, caller.key(), body.plan(), body.provider()).map(c -> new Idempotency.Outcome(201, Dtos.ChangedOut.of(c))));
+                conn -> attributeFromHeader(conn, app, now)
+                        .chain(() -> subscriptions.subscribe(conn, caller.key(), body.plan(), body.provider()))
+                        .map(c -> new Idempotency.Outcome(201, Dtos.ChangedOut.of(c))));
+    }
+
+    /**
+     * A {@code Peers-App} header names the app the client belongs to: like an explicit attribution (first touch,
+     * within the window), but advisory: an unknown or malformed app id, or a closed window, is ignored.
+     */
+    private Uni<Void> attributeFromHeader(io.vertx.mutiny.sqlclient.SqlConnection conn, String app, Instant now) {
+        if (app == null || !peers.billing.apps.AppService.ID.matcher(app).matches()) {
+            return Uni.createFrom().voidItem();
+        }
+        return attributions.attribute(conn, me(), app, "client", now, now, false).replaceWithVoid()
+                .onFailure(ProblemException.class).recoverWithNull();
     }
 
     @POST

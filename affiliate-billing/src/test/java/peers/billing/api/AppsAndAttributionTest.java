@@ -137,6 +137,15 @@ class AppsAndAttributionTest {
         Billing.post(fresh, "/attributions", Map.of("appId", app)).statusCode(200).body("appId", equalTo(app)).body("created", equalTo(true))
                 .body("source", equalTo("client"));
         Billing.problem(Billing.post(fresh, "/attributions", Map.of("appId", "app_AAAAAAAAAAAAAAAAAAAAAA")), 404, "app-unknown");
+        // The Peers-App header of a subscribing client attributes too (first touch); an unknown app there is ignored.
+        TestPeer viaHeader = TestPeer.create();
+        given().filter(viaHeader.signed()).header("Idempotency-Key", UUID.randomUUID().toString()).header("Peers-App", app)
+                .contentType(io.restassured.http.ContentType.JSON).body(Map.of("plan", "personal")).post(Billing.BASE + "/subscription").then().statusCode(201);
+        assertEquals(app, attributedApp(viaHeader));
+        TestPeer unknownHeader = TestPeer.create();
+        given().filter(unknownHeader.signed()).header("Idempotency-Key", UUID.randomUUID().toString()).header("Peers-App", "app_AAAAAAAAAAAAAAAAAAAAAA")
+                .contentType(io.restassured.http.ContentType.JSON).body(Map.of("plan", "personal")).post(Billing.BASE + "/subscription").then().statusCode(201);
+        assertEquals(null, attributedApp(unknownHeader));
         // A key whose account was created 40 days ago (window: 30 days) can no longer be attributed.
         TestPeer old = TestPeer.create();
         produce("peers.accounts", old.id(), accountCreated(UUID.randomUUID().toString(), old, null, Instant.now().minus(Duration.ofDays(40))));
