@@ -234,6 +234,23 @@ public class UploadService {
                 });
     }
 
+    /**
+     * Forgets uploads that expired an hour ago (their reservations stopped counting at expiry) and aborts their
+     * multipart uploads in S3; staged bytes of single uploads are swept by the next prune.
+     */
+    @io.quarkus.scheduler.Scheduled(every = "1h", delayed = "10m", concurrentExecution = io.quarkus.scheduler.Scheduled.ConcurrentExecution.SKIP,
+            skipExecutionIf = io.quarkus.scheduler.Scheduled.ApplicationNotRunning.class)
+    Uni<Void> forgetExpired() {
+        return pool.preparedQuery("DELETE FROM uploads WHERE expires_at < $1 RETURNING id, repo_id, multipart_id")
+                .execute(Tuple.of(clock.instant().minus(Duration.ofHours(1)).atOffset(ZoneOffset.UTC)))
+                .onItem().transformToMulti(rows -> io.smallrye.mutiny.Multi.createFrom().iterable(rows))
+                .filter(r -> r.getString("multipart_id") != null)
+                .onItem().transformToUniAndConcatenate(r -> store.abortMultipart(stagingKey(r.getString("repo_id"), r.getString("id")), r.getString("multipart_id"))
+                        .onFailure().recoverWithNull())
+                .collect().last().replaceWithVoid()
+                .onFailure().recoverWithNull();
+    }
+
     /** A presigned GET of a stored object. */
     public Uni<String> downloadUrl(PeerKey owner, String repo, String sha256, Integer expiresInSeconds) {
         Ids.checkSha256("object", sha256);
