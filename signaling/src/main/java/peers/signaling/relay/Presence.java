@@ -26,7 +26,8 @@ import peers.signaling.ws.Frames;
  * last holder on a replica; {@code hello} {to?} asks replicas (or one) for their {@code roster} {names} (sent
  * in chunks); {@code bye} when a replica stops; {@code alive} every {@link #BEACON_SECONDS} s. A replica
  * unheard of for {@link #SILENT_MILLIS} ms (it crashed) is forgotten; hearing from an unknown replica asks it
- * for its roster. A stale entry only costs an unneeded relay message, never a lost one.
+ * for its roster (whatever its first message is). A stale entry only costs an unneeded relay message, never a
+ * lost one.
  */
 @ApplicationScoped
 public class Presence implements RelayListener {
@@ -83,7 +84,14 @@ public class Presence implements RelayListener {
             return;
         }
         boolean known = replicas.put(origin, System.currentTimeMillis()) != null;
-        switch (m.path("kind").asText()) {
+        String kind = m.path("kind").asText();
+        if (!known && !kind.equals("roster") && !kind.equals("hello") && !kind.equals("bye")) {
+            // a replica we forgot (it was silent too long) or never heard of: ask for its names
+            ObjectNode hello = message("hello");
+            hello.put("to", origin);
+            relay.publish("presence", hello);
+        }
+        switch (kind) {
             case "here" -> remote.computeIfAbsent(m.path("name").asText(), k -> ConcurrentHashMap.newKeySet()).add(origin);
             case "gone" -> drop(m.path("name").asText(), origin);
             case "roster" -> {
@@ -98,14 +106,6 @@ public class Presence implements RelayListener {
                 }
             }
             case "bye" -> forget(origin);
-            case "alive" -> {
-                if (!known) {
-                    // a replica we forgot (or never heard of): ask for its names
-                    ObjectNode hello = message("hello");
-                    hello.put("to", origin);
-                    relay.publish("presence", hello);
-                }
-            }
             default -> {
                 // another listener's message
             }
