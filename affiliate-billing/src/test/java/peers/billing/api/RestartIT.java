@@ -41,7 +41,7 @@ class RestartIT {
     ServiceProcess start() throws Exception {
         Map<String, String> config = new LinkedHashMap<>(PeersInfra.get().quarkusConfig());
         config.put("peers.billing.operator-keys", Billing.OPERATOR.id());
-        config.put("peers.billing.renewal-interval", "1h");
+        config.put("peers.billing.renewal-interval", "off");
         ServiceProcess s = new ServiceProcess(Path.of("target/quarkus-app/quarkus-run.jar"), config).start(Duration.ofSeconds(90));
         services.add(s);
         RestAssured.baseURI = "http://127.0.0.1";
