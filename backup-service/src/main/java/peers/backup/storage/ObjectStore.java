@@ -88,6 +88,8 @@ public class ObjectStore {
     private final S3Config s3;
     private final BackupConfig config;
     private final MinioAsyncClient client;
+    /** Presigns for the endpoint clients reach (presigning is local: no request goes to it). */
+    private final MinioAsyncClient presigner;
     private final HttpClient http;
     private final URI endpoint;
     private volatile boolean bucketReady;
@@ -98,8 +100,12 @@ public class ObjectStore {
         this.endpoint = URI.create(s3.endpoint());
         MinioAsyncClient.Builder b = MinioAsyncClient.builder().endpoint(s3.endpoint()).credentials(s3.accessKey(), s3.secretKey()).region(s3.region());
         this.client = b.build();
+        this.presigner = s3.publicEndpoint().filter(e -> !e.isBlank())
+                .map(e -> MinioAsyncClient.builder().endpoint(e).credentials(s3.accessKey(), s3.secretKey()).region(s3.region()).build())
+                .orElse(client);
         if (!s3.pathStyle()) {
             client.enableVirtualStyleEndpoint();
+            presigner.enableVirtualStyleEndpoint();
         }
         this.http = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setConnectTimeout(5000).setIdleTimeout(60)
                 .setSsl("https".equals(endpoint.getScheme())), new PoolOptions().setHttp1MaxSize(64));
@@ -253,7 +259,7 @@ public class ObjectStore {
 
     private String presign(Method method, String key, Duration expiry, Map<String, String> query) {
         try {
-            return client.getPresignedObjectUrl(GetPresignedObjectUrlArgs.builder().method(method).bucket(config.bucket()).object(key)
+            return presigner.getPresignedObjectUrl(GetPresignedObjectUrlArgs.builder().method(method).bucket(config.bucket()).object(key)
                     .region(s3.region()).expiry((int) Math.max(1, expiry.toSeconds())).extraQueryParams(query).build());
         } catch (Exception e) {
             throw new IllegalStateException("cannot presign", e);

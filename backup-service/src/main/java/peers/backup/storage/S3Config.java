@@ -10,6 +10,12 @@ public interface S3Config {
     /** Base URL, e.g. {@code http://minio:9000}. */
     String endpoint();
 
+    /**
+     * The base URL clients reach S3 at, when it differs from {@link #endpoint()} (e.g. an in-cluster service
+     * name): presigned URLs are signed for this host. Default: the endpoint.
+     */
+    java.util.Optional<String> publicEndpoint();
+
     /** Access key id. */
     String accessKey();
 
