@@ -75,7 +75,10 @@ class EventsTest {
         p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
         p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(p)) {
-            producer.send(new ProducerRecord<>("peers.entitlements", key, value)).get();
+            ProducerRecord<String, String> record = new ProducerRecord<>("peers.entitlements", key, value);
+            // What common's OutboxRelay (so affiliate-billing) sends: structured-mode CloudEvents with this header.
+            record.headers().add("content-type", JsonFormat.CONTENT_TYPE.getBytes(StandardCharsets.UTF_8));
+            producer.send(record).get();
         }
     }
 
