@@ -141,11 +141,13 @@ CREATE FUNCTION ledger_balanced() RETURNS trigger LANGUAGE plpgsql SET search_pa
 DECLARE
     bad record;
 BEGIN
-    SELECT e.transaction_id, e.currency, sum(e.amount_minor) AS total INTO bad
-      FROM ledger_entries e
-     WHERE (e.transaction_id, e.currency) IN (SELECT DISTINCT n.transaction_id, n.currency FROM new_rows n)
-     GROUP BY e.transaction_id, e.currency
-    HAVING sum(e.amount_minor) <> 0
+    -- One index lookup (primary key prefix) per transaction touched, never a scan of the whole ledger.
+    SELECT t.transaction_id, t.currency, t.total INTO bad
+      FROM (SELECT n.transaction_id, n.currency,
+                   (SELECT sum(e.amount_minor) FROM ledger_entries e
+                     WHERE e.transaction_id = n.transaction_id AND e.currency = n.currency) AS total
+              FROM (SELECT DISTINCT transaction_id, currency FROM new_rows) n) t
+     WHERE t.total <> 0
      LIMIT 1;
     IF FOUND THEN
         RAISE EXCEPTION 'ledger transaction % does not balance in %: entries sum to %', bad.transaction_id, bad.currency, bad.total
