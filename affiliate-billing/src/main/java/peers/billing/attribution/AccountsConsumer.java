@@ -12,7 +12,7 @@ import java.time.OffsetDateTime;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
 import peers.billing.apps.AppService;
-import peers.billing.events.ProcessedOnce;
+import peers.common.outbox.ProcessedEvents;
 import peers.common.identity.PeerKey;
 import peers.common.outbox.EventEnvelope;
 import peers.common.problems.ProblemException;
@@ -34,8 +34,10 @@ public class AccountsConsumer {
     private final Attributions attributions;
     private final ObjectMapper json;
     private final Clock clock;
+    private final ProcessedEvents processed;
 
-    public AccountsConsumer(Pool pool, Attributions attributions, ObjectMapper json, Clock clock) {
+    public AccountsConsumer(Pool pool, Attributions attributions, ObjectMapper json, Clock clock, ProcessedEvents processed) {
+        this.processed = processed;
         this.pool = pool;
         this.attributions = attributions;
         this.json = json;
@@ -63,7 +65,7 @@ public class AccountsConsumer {
 
     Uni<Void> apply(Created c) {
         Instant now = clock.instant();
-        return pool.withTransaction(conn -> ProcessedOnce.firstTime(conn, CONSUMER, c.eventId()).chain(first -> {
+        return pool.withTransaction(conn -> processed.firstTime(conn, CONSUMER, c.eventId()).chain(first -> {
             if (!first) {
                 return Uni.createFrom().voidItem();
             }

@@ -10,8 +10,8 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import peers.common.outbox.Outbox;
 import peers.billing.BillingConfig;
-import peers.billing.events.EventsOut;
 import peers.billing.plans.Plan;
 import peers.billing.plans.PlanCatalog;
 
@@ -32,10 +32,10 @@ public class Entitlements {
 
     private final PlanCatalog plans;
     private final BillingConfig config;
-    private final EventsOut events;
+    private final Outbox events;
     private final Clock clock;
 
-    public Entitlements(PlanCatalog plans, BillingConfig config, EventsOut events, Clock clock) {
+    public Entitlements(PlanCatalog plans, BillingConfig config, Outbox events, Clock clock) {
         this.plans = plans;
         this.config = config;
         this.events = events;
@@ -82,6 +82,6 @@ public class Entitlements {
     /** Enqueues the peer's current entitlements in the caller's transaction. */
     public Uni<Void> publish(SqlConnection conn, String peer) {
         Instant now = clock.instant();
-        return current(conn, peer).chain(c -> events.enqueue(conn, TOPIC, TYPE, peer, c.data(), now));
+        return current(conn, peer).chain(c -> events.enqueue(conn, TOPIC, TYPE, peer, c.data(), now).replaceWithVoid());
     }
 }

@@ -6,7 +6,6 @@ import static org.hamcrest.Matchers.startsWith;
 
 import io.restassured.http.ContentType;
 import io.restassured.response.ValidatableResponse;
-import java.lang.reflect.Constructor;
 import java.security.KeyFactory;
 import java.security.KeyPair;
 import java.security.spec.PKCS8EncodedKeySpec;
@@ -29,7 +28,6 @@ public final class Billing {
 
     /**
      * The operator: RFC 9421's ed25519 test key (appendix B.1.4), listed in %test.peers.billing.operator-keys.
-     * TestPeer has no public way to wrap a given key pair, so its constructor is called reflectively.
      */
     public static final TestPeer OPERATOR = operator();
 
@@ -42,10 +40,8 @@ public final class Billing {
             KeyPair pair = new KeyPair(
                     kf.generatePublic(new X509EncodedKeySpec(Base64.getDecoder().decode("MCowBQYDK2VwAyEAJrQLj5P/89iXES9+vFgrIy29clF9CC/oPPsw3c5D0bs="))),
                     kf.generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode("MC4CAQAwBQYDK2VwBCIEIJ+DYvh6SEqVTm50DFtMDoQikTmiCqirVv9mWG9qfSnF"))));
-            Constructor<TestPeer> c = TestPeer.class.getDeclaredConstructor(KeyPair.class);
-            c.setAccessible(true);
-            return c.newInstance(pair);
-        } catch (ReflectiveOperationException | java.security.GeneralSecurityException e) {
+            return TestPeer.of(pair);
+        } catch (java.security.GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }
     }

@@ -1,5 +1,9 @@
 package peers.common.outbox;
 
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.Tuple;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.hibernate.reactive.panache.Panache;
@@ -58,6 +62,28 @@ public class Outbox {
                 .setParameter("time", OffsetDateTime.now(clock))
                 .setParameter("data", body)
                 .executeUpdate())
+                .replaceWith(id);
+    }
+
+    /**
+     * Records an event on a Vert.x SQL connection, for services that write their change on such a
+     * connection rather than through the Hibernate session: call it on the connection and inside the
+     * transaction of the change.
+     *
+     * @param time the event's CloudEvents time (the change's own clock reading)
+     * @return the event id
+     */
+    public Uni<UUID> enqueue(SqlConnection conn, String topic, String type, String subject, Object data, Instant time) {
+        UUID id = UUID.randomUUID();
+        String body;
+        try {
+            body = json.writeValueAsString(data);
+        } catch (JsonProcessingException e) {
+            return Uni.createFrom().failure(new IllegalArgumentException("event data is not serializable", e));
+        }
+        return conn.preparedQuery("INSERT INTO peers_outbox (id, topic, event_key, type, source, subject, time, data) "
+                        + "VALUES ($1, $2, $3, $4, $5, $3, $6, $7)")
+                .execute(Tuple.from(new Object[] {id, topic, subject, type, source, time.atOffset(ZoneOffset.UTC), body}))
                 .replaceWith(id);
     }
 }

@@ -1,5 +1,7 @@
 package peers.common.outbox;
 
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.Tuple;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -20,5 +22,12 @@ public class ProcessedEvents {
                 .setParameter("id", eventId)
                 .executeUpdate())
                 .map(n -> n == 1);
+    }
+
+    /** The same on a Vert.x SQL connection, inside the transaction of the effect. */
+    public Uni<Boolean> firstTime(SqlConnection conn, String consumer, String eventId) {
+        return conn.preparedQuery("INSERT INTO peers_processed_events (consumer, event_id) VALUES ($1, $2) ON CONFLICT DO NOTHING")
+                .execute(Tuple.of(consumer, eventId))
+                .map(rows -> rows.rowCount() == 1);
     }
 }

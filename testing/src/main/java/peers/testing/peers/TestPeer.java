@@ -33,6 +33,11 @@ public final class TestPeer {
         }
     }
 
+    /** A peer with a given Ed25519 key pair, e.g. a published test key (RFC 9421 B.1.4) that config lists. */
+    public static TestPeer of(KeyPair keys) {
+        return new TestPeer(keys);
+    }
+
     public PeerKey key() {
         return key;
     }
