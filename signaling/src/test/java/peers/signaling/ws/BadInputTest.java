@@ -13,6 +13,11 @@ import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketClientOptions;
+import io.vertx.core.http.WebSocketFrame;
+import jakarta.inject.Inject;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
@@ -21,6 +26,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import peers.common.identity.Base64Url;
 import peers.common.ws.WsAuth;
@@ -42,6 +48,35 @@ class BadInputTest {
 
     URI ws() {
         return Sockets.ws(http);
+    }
+
+    @Inject
+    Vertx vertx;
+
+    /**
+     * One WebSocket frame above 64 KiB (Vert.x's default frame bound, which closed the socket before the protocol
+     * could answer). Sent as a single frame by Vert.x's client: the JDK's client fragments long messages.
+     */
+    @Test
+    void aSingleFrameAboveSixtyFourKibIsAnsweredNotDropped() throws Exception {
+        URI u = ws();
+        CompletableFuture<String> answer = new CompletableFuture<>();
+        WebSocketClient client = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxFrameSize(2_000_000).setMaxMessageSize(2_000_000));
+        try {
+            io.vertx.core.http.WebSocket socket = client.connect(u.getPort(), u.getHost(), u.getRawPath()).toCompletionStage().toCompletableFuture()
+                    .get(10, TimeUnit.SECONDS);
+            socket.textMessageHandler(t -> {
+                if (t.contains("frame-too-large")) {
+                    answer.complete(t);
+                }
+            });
+            socket.closeHandler(v -> answer.completeExceptionally(new AssertionError("socket closed with " + socket.closeStatusCode())));
+            socket.writeFrame(WebSocketFrame.textFrame("{\"type\":\"ping\",\"pad\":\"" + "x".repeat(70_000) + "\"}", true));
+            assertTrue(answer.get(10, TimeUnit.SECONDS).contains("max-frame-bytes"));
+            socket.close();
+        } finally {
+            client.close();
+        }
     }
 
     @Test
