@@ -10,6 +10,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import peers.common.events.EntitlementEvent;
 import peers.common.outbox.Outbox;
 import peers.billing.BillingConfig;
 import peers.billing.plans.Plan;
@@ -27,8 +28,8 @@ import peers.billing.plans.PlanCatalog;
 @ApplicationScoped
 public class Entitlements {
 
-    public static final String TOPIC = "peers.entitlements";
-    public static final String TYPE = "peers.billing.entitlements.v1";
+    public static final String TOPIC = EntitlementEvent.TOPIC;
+    public static final String TYPE = EntitlementEvent.TYPE;
 
     private final PlanCatalog plans;
     private final BillingConfig config;

@@ -1,19 +1,15 @@
 package peers.backup.quota;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.cloudevents.CloudEvent;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
-import peers.common.identity.PeerKey;
-import peers.common.outbox.EventEnvelope;
+import peers.common.events.EntitlementEvent;
 import peers.common.outbox.ProcessedEvents;
 
 /**
@@ -77,29 +73,7 @@ public class EntitlementsConsumer {
     }
 
     Change parse(String value) {
-        CloudEvent event = EventEnvelope.parse(value);
-        JsonNode d;
-        try {
-            d = json.readTree(EventEnvelope.data(event));
-        } catch (Exception e) {
-            throw new IllegalArgumentException("data is not JSON");
-        }
-        if (d == null || !d.isObject()) {
-            throw new IllegalArgumentException("data is not a JSON object");
-        }
-        String peer = PeerKey.parse(d.path("peer").asText(null)).toString();
-        String plan = d.path("plan").asText("unknown");
-        long bytes = positive(d, "backupBytes");
-        Instant until = d.hasNonNull("validUntil") ? OffsetDateTime.parse(d.get("validUntil").asText()).toInstant() : null;
-        Instant time = event.getTime() != null ? event.getTime().toInstant() : clock.instant();
-        return new Change(event.getId(), peer, plan.length() > 64 ? plan.substring(0, 64) : plan, bytes, until, time);
-    }
-
-    private static long positive(JsonNode d, String field) {
-        JsonNode n = d.get(field);
-        if (n == null || !n.canConvertToLong() || n.asLong() < 0) {
-            throw new IllegalArgumentException(field + " must be a non-negative integer");
-        }
-        return n.asLong();
+        EntitlementEvent e = EntitlementEvent.parse(value, json, clock);
+        return new Change(e.eventId(), e.peer(), e.plan(), e.limit("backupBytes"), e.validUntil(), e.time());
     }
 }
