@@ -86,6 +86,9 @@ public final class Bench {
         }
         Logs.quiet(options.bool("verbose", false));
         System.setProperty("java.awt.headless", "true");
+        if (options.bool("install", true)) {
+            Tools.ensure(options.rootDir());
+        }
         String command = "./mvnw -q -pl bench exec:java -Dexec.args=\"" + String.join(" ", args) + "\"";
         int failed = 0;
         List<Summary> summaries = new ArrayList<>();
@@ -177,7 +180,8 @@ public final class Bench {
     static String usage() {
         StringBuilder b = new StringBuilder("usage: ./mvnw -q -pl bench exec:java -Dexec.args=\"<scenario>[,<scenario>...]|all [key=value ...]\"\n")
                 .append("settings may also be given as -Dbench.<key>=<value>; common: verbose=false (infrastructure logs), repeat=1 (runs per scenario: "
-                        + "median and spread), publish=false (write docs/benchmarks.md and its charts)\n");
+                        + "median and spread), publish=false (write docs/benchmarks.md and its charts), install=true (npm ci in e2e/, apt-get restic rclone "
+                        + "when missing)\n");
         for (Scenario s : SCENARIOS) {
             b.append("  ").append(s.name()).append(": ").append(s.description()).append('\n')
                     .append("      ").append(s.options()).append('\n');
