@@ -1,20 +1,14 @@
 package peers.backup.quota;
 
-import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.time.Clock;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import org.jboss.logging.Logger;
-import peers.common.outbox.Outbox;
+import peers.common.events.UsageReports;
 
 /**
  * Reports the bytes and objects each owner stores, for billing: an event {@code peers.backup.usage.v1} on
@@ -24,21 +18,16 @@ import peers.common.outbox.Outbox;
 @ApplicationScoped
 public class UsageReporter {
 
-    public static final String TOPIC = "peers.usage";
+    public static final String TOPIC = UsageReports.TOPIC;
     public static final String TYPE = "peers.backup.usage.v1";
     private static final Logger LOG = Logger.getLogger(UsageReporter.class);
 
     private final Pool pool;
-    private final Outbox outbox;
-    private final Clock clock;
+    private final UsageReports reports;
 
-    public UsageReporter(Pool pool, Outbox outbox, Clock clock) {
+    public UsageReporter(Pool pool, UsageReports reports) {
         this.pool = pool;
-        this.outbox = outbox;
-        this.clock = clock;
-    }
-
-    record Usage(String owner, long bytes, long objects) {
+        this.reports = reports;
     }
 
     @Scheduled(every = "${peers.backup.usage-interval:15m}", delayed = "30s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
@@ -53,33 +42,12 @@ public class UsageReporter {
                         + "WHERE r.owner_key IS NULL OR r.bytes <> u.bytes OR r.objects <> u.objects")
                 .execute()
                 .map(rows -> {
-                    List<Usage> out = new ArrayList<>();
+                    List<UsageReports.Usage> out = new ArrayList<>();
                     for (Row r : rows) {
-                        out.add(new Usage(r.getString("owner_key"), r.getLong("bytes"), r.getLong("objects")));
+                        out.add(new UsageReports.Usage(r.getString("owner_key"), r.getLong("bytes"), r.getLong("objects")));
                     }
                     return out;
                 })
-                .chain(changed -> changed.isEmpty() ? Uni.createFrom().item(0) : Panache.withTransaction(() -> enqueueAll(changed)).replaceWith(changed.size()));
-    }
-
-    private Uni<Void> enqueueAll(List<Usage> changed) {
-        OffsetDateTime now = clock.instant().atOffset(ZoneOffset.UTC);
-        Uni<Void> chain = Uni.createFrom().voidItem();
-        for (Usage u : changed) {
-            Map<String, Object> data = new LinkedHashMap<>();
-            data.put("peer", u.owner());
-            data.put("service", "backup-service");
-            data.put("bytes", u.bytes());
-            data.put("objects", u.objects());
-            data.put("at", now.toString());
-            chain = chain.chain(() -> outbox.enqueue(TOPIC, TYPE, u.owner(), data))
-                    .chain(() -> Panache.getSession().chain(s -> s.createNativeQuery(
-                            "INSERT INTO usage_reported (owner_key, bytes, objects, reported_at) VALUES (:o, :b, :n, :t) "
-                                    + "ON CONFLICT (owner_key) DO UPDATE SET bytes = EXCLUDED.bytes, objects = EXCLUDED.objects, reported_at = EXCLUDED.reported_at")
-                            .setParameter("o", u.owner()).setParameter("b", u.bytes()).setParameter("n", u.objects()).setParameter("t", now)
-                            .executeUpdate()))
-                    .replaceWithVoid();
-        }
-        return chain;
+                .chain(changed -> reports.report(changed, "backup-service", TYPE, "objects"));
     }
 }

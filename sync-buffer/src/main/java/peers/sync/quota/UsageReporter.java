@@ -1,6 +1,5 @@
 package peers.sync.quota;
 
-import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -9,14 +8,11 @@ import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
 import java.time.LocalDate;
-import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import org.jboss.logging.Logger;
-import peers.common.outbox.Outbox;
+import peers.common.events.UsageReports;
 
 /**
  * Reports the bytes and records each owner stores, for billing: an event {@code peers.sync.usage.v1}
@@ -26,21 +22,18 @@ import peers.common.outbox.Outbox;
 @ApplicationScoped
 public class UsageReporter {
 
-    public static final String TOPIC = "peers.usage";
+    public static final String TOPIC = UsageReports.TOPIC;
     public static final String TYPE = "peers.sync.usage.v1";
     private static final Logger LOG = Logger.getLogger(UsageReporter.class);
 
     private final Pool pool;
-    private final Outbox outbox;
+    private final UsageReports reports;
     private final Clock clock;
 
-    public UsageReporter(Pool pool, Outbox outbox, Clock clock) {
+    public UsageReporter(Pool pool, UsageReports reports, Clock clock) {
         this.pool = pool;
-        this.outbox = outbox;
+        this.reports = reports;
         this.clock = clock;
-    }
-
-    record Usage(String owner, long bytes, long records) {
     }
 
     @Scheduled(every = "${peers.sync.usage-interval:1h}", delayed = "30s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
@@ -58,33 +51,12 @@ public class UsageReporter {
                         + "WHERE r.owner_key IS NULL OR c.owner_key IS NULL OR r.bytes <> c.b OR r.records <> c.n")
                 .execute(Tuple.of(today))
                 .map(rows -> {
-                    List<Usage> out = new ArrayList<>();
+                    List<UsageReports.Usage> out = new ArrayList<>();
                     for (Row r : rows) {
-                        out.add(new Usage(r.getString("owner"), r.getLong("b"), r.getLong("n")));
+                        out.add(new UsageReports.Usage(r.getString("owner"), r.getLong("b"), r.getLong("n")));
                     }
                     return out;
                 })
-                .chain(changed -> changed.isEmpty() ? Uni.createFrom().item(0) : Panache.withTransaction(() -> enqueueAll(changed)).replaceWith(changed.size()));
-    }
-
-    private Uni<Void> enqueueAll(List<Usage> changed) {
-        OffsetDateTime now = clock.instant().atOffset(ZoneOffset.UTC);
-        Uni<Void> chain = Uni.createFrom().voidItem();
-        for (Usage u : changed) {
-            Map<String, Object> data = new LinkedHashMap<>();
-            data.put("peer", u.owner());
-            data.put("service", "sync-buffer");
-            data.put("bytes", u.bytes());
-            data.put("records", u.records());
-            data.put("at", now.toString());
-            chain = chain.chain(() -> outbox.enqueue(TOPIC, TYPE, u.owner(), data))
-                    .chain(() -> Panache.getSession().chain(s -> s.createNativeQuery(
-                            "INSERT INTO usage_reported (owner_key, bytes, records, reported_at) VALUES (:o, :b, :n, :t) "
-                                    + "ON CONFLICT (owner_key) DO UPDATE SET bytes = EXCLUDED.bytes, records = EXCLUDED.records, reported_at = EXCLUDED.reported_at")
-                            .setParameter("o", u.owner()).setParameter("b", u.bytes()).setParameter("n", u.records()).setParameter("t", now)
-                            .executeUpdate()))
-                    .replaceWithVoid();
-        }
-        return chain;
+                .chain(changed -> reports.report(changed, "sync-buffer", TYPE, "records"));
     }
 }
