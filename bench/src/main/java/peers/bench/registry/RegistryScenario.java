@@ -69,6 +69,8 @@ public final class RegistryScenario implements Scenario {
 
     /** Letters that form no UTS #39 confusable with each other (no c, d, l, m, n, r, v, w, i, o, u). */
     private static final String HANDLE_ALPHABET = "abefghjkpqstxyz";
+    /** Runs so far in this JVM: a repeated run (repeat=N) reuses the database, so it takes handles of its own. */
+    private static final java.util.concurrent.atomic.AtomicInteger RUNS = new java.util.concurrent.atomic.AtomicInteger();
     private static final List<String> RATE_LIMITS = List.of("registry.register", "registry.write", "registry.lookup", "registry.search");
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
@@ -109,6 +111,7 @@ public final class RegistryScenario implements Scenario {
         }
         String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
         Path target = o.benchDir().resolve("target");
+        int handleBase = RUNS.getAndIncrement() * 10_000_000;
         Report report = new Report(name());
 
         // --- infrastructure and the service -------------------------------------------------------------
@@ -160,11 +163,11 @@ public final class RegistryScenario implements Scenario {
                 SecureRandom random = new SecureRandom();
                 KeyPairGenerator kpg = KeyPairGenerator.getInstance("Ed25519");
                 for (int i = 0; i < total; i++) {
-                    ids[i] = new Identity(kpg.generateKeyPair(), handle(i));
+                    ids[i] = new Identity(kpg.generateKeyPair(), handle(handleBase + i));
                 }
                 for (int i = 0; i < rawTotal; i++) {
                     // the same handles and keys as the registered identities (lookups pick from both alike), then more of the kind
-                    rows[i] = RawRow.create(handle(i), i < total ? ids[i].key.toString() : randomKey(random), entryBytes, random);
+                    rows[i] = RawRow.create(handle(handleBase + i), i < total ? ids[i].key.toString() : randomKey(random), entryBytes, random);
                 }
                 URI registerUri = service.baseUri().resolve("/registry/v1/identities");
 
@@ -379,7 +382,7 @@ public final class RegistryScenario implements Scenario {
         }
     }
 
-    /** A handle unique within the run: "h" and 7 letters that cannot be confused with each other. */
+    /** Handle number i: "h" and 7 letters that cannot be confused with each other (unique below 15^7). */
     static String handle(int i) {
         char[] c = new char[7];
         int n = i;
