@@ -175,6 +175,28 @@ async function recover() {
   }
 }
 
+/**
+ * Gives this device a passkey of its own that unlocks the same keys: after a recovery (no session) the
+ * recovered identity key signs for it; when logged in, the session does. Logs in with the new passkey.
+ */
+async function addPasskey() {
+  clearError();
+  $('add-passkey').setAttribute('disabled', '');
+  try {
+    const known = load('me', null);
+    const added = await passkeys.addPasskey(me.identity, me.encryption, { accountId: known?.accountId, session: me.session });
+    me.session = added.session;
+    save('me', { ...known, accountId: added.accountId });
+    $('passkey-status').textContent = 'added: this passkey now unlocks your keys here';
+    $('passkey-status').dataset.state = 'added';
+    $('recovery-box').hidden = false;
+  } catch (e) {
+    showError(e);
+  } finally {
+    $('add-passkey').removeAttribute('disabled');
+  }
+}
+
 async function makeRecoveryCode() {
   clearError();
   try {
@@ -195,6 +217,7 @@ async function start() {
   $('login').hidden = true;
   $('me').hidden = false;
   $('recovery-box').hidden = !me.session;
+  $('passkey-box').hidden = !passkeysHere;
   $('find').hidden = false;
   $('my-handle').textContent = me.handle;
   $('my-key').textContent = me.identity.peerKey;
@@ -488,6 +511,7 @@ $('register').addEventListener('click', signUp);
 $('login-passkey').addEventListener('click', logIn);
 $('recover').addEventListener('click', recover);
 $('make-recovery').addEventListener('click', makeRecoveryCode);
+$('add-passkey').addEventListener('click', addPasskey);
 $('lookup').addEventListener('click', findFriend);
 $('backup-now').addEventListener('click', backUp);
 $('restore-now').addEventListener('click', restore);

@@ -46,6 +46,16 @@ export class ManagedKeysClient {
   constructor(baseUrl: string, options?: { fetch?: typeof fetch; credentials?: CredentialsContainer; appId?: string });
   signUp(identity: Identity, encryption: EncryptionKeyPair, options?: { userName?: string }): Promise<{ accountId: string; credentialId: string; session: Session }>;
   logIn(options?: { accountId?: string }): Promise<{ accountId: string; credentialId: string; session: Session; identity: Identity; encryption: EncryptionKeyPair }>;
+  /**
+   * Adds a passkey of this device and stores the keys wrapped with its PRF output. With `session` the
+   * session authorizes it; without, the identity key signs (e.g. right after `recover`). Logs in with the
+   * new passkey and returns that session.
+   */
+  addPasskey(identity: Identity, encryption: EncryptionKeyPair, options: { accountId: string; session?: Session }): Promise<{ accountId: string; credentialId: string; session: Session }>;
+  /** Removes a passkey; the server refuses the last way to unlock the keys. */
+  removePasskey(session: Session, credentialId: string): Promise<void>;
+  /** Deletes the account with every passkey, wrap and session. */
+  deleteAccount(session: Session): Promise<void>;
   account(session: Session): Promise<any>;
   createRecoveryCode(session: Session, identity: Identity, encryption: EncryptionKeyPair): Promise<string>;
   recover(code: string): Promise<{ accountId: string; identity: Identity; encryption: EncryptionKeyPair }>;

@@ -184,6 +184,20 @@ export async function recoveryKeys(code, kdfSalt) {
 }
 
 /** managed-keys: passkeys that unlock the user's own keys. */
+/**
+ * Request options (JSON) narrowed to one passkey: `allowCredentials` and the PRF's `evalByCredential`
+ * (browsers refuse salts for credentials not allowed). @param {any} o @param {string} credentialId
+ */
+function onlyCredential(o, credentialId) {
+  const out = { ...o, allowCredentials: (o.allowCredentials ?? []).filter((/** @type {any} */ d) => d.id === credentialId) };
+  const byCredential = o.extensions?.prf?.evalByCredential;
+  if (byCredential) {
+    const mine = byCredential[credentialId];
+    out.extensions = { ...o.extensions, prf: { ...o.extensions.prf, evalByCredential: mine ? { [credentialId]: mine } : {} } };
+  }
+  return out;
+}
+
 export class ManagedKeysClient {
   #base;
   #fetch;
@@ -202,13 +216,16 @@ export class ManagedKeysClient {
     this.#appId = appId;
   }
 
-  /** @param {string} method @param {string} path @param {{json?: unknown, token?: string}} [options] */
-  #call(method, path, { json, token } = {}) {
+  /**
+   * @param {string} method @param {string} path
+   * @param {{json?: unknown, token?: string, identity?: Identity}} [options] `identity`: sign the request (RFC 9421)
+   */
+  #call(method, path, { json, token, identity } = {}) {
     /** @type {Record<string, string>} */
     const headers = {};
     if (token) headers.authorization = `Bearer ${token}`;
     if (this.#appId) headers['peers-app'] = this.#appId;
-    return requestJson(this.#base + API + path, { method, json, headers, fetch: this.#fetch });
+    return requestJson(this.#base + API + path, { method, json, headers, identity, fetch: this.#fetch });
   }
 
   #container() {
@@ -255,11 +272,15 @@ export class ManagedKeysClient {
     return { accountId: signedUp.accountId, credentialId: signedUp.credentialId, session };
   }
 
-  /** One login ceremony: PRF output (kept here) and the server's answer. @param {string | undefined} accountId */
-  async #assert(accountId) {
+  /**
+   * One login ceremony: PRF output (kept here) and the server's answer.
+   * @param {string | undefined} accountId @param {string} [onlyCredentialId] offer only this passkey to the authenticator
+   */
+  async #assert(accountId, onlyCredentialId) {
     const container = this.#container();
     const options = await this.#call('POST', '/authentications/options', { json: accountId ? { accountId } : {} });
-    const credential = /** @type {any} */ (await container.get({ publicKey: requestOptions(options.publicKey) }));
+    const publicKey = onlyCredentialId ? onlyCredential(options.publicKey, onlyCredentialId) : options.publicKey;
+    const credential = /** @type {any} */ (await container.get({ publicKey: requestOptions(publicKey) }));
     const prf = prfOutput(credential);
     const answer = await this.#call('POST', '/authentications', { json: { ceremonyId: options.ceremonyId, credential: stripPrfResults(credential.toJSON()) } });
     return { prf, answer };
@@ -279,6 +300,51 @@ export class ManagedKeysClient {
     const keys = await openKeys(await prfWrappingKey(prf), answer.wrap);
     if (keys.identity.peerKey !== answer.identityKey) throw new PasskeyError('the unwrapped key is not the account\'s');
     return { accountId: answer.accountId, credentialId: answer.credentialId, session: answer.session, ...keys };
+  }
+
+  /**
+   * Adds a passkey of this device to the account (mode prf) and wraps the keys with it. A session
+   * (logged in with another passkey) authorizes it; without one — e.g. right after `recover(code)` on a
+   * new device — the identity key signs the two requests (RFC 9421), so the keys alone can add a
+   * passkey. Then logs in with exactly the new passkey, derives its wrapping key from its PRF output
+   * (which never leaves this device) and stores the wrap. Returns that login's session.
+   * @param {Identity} identity @param {EncryptionKeyPair} encryption
+   * @param {{accountId: string, session?: {token: string}}} options
+   * @returns {Promise<{accountId: string, credentialId: string, session: {token: string, expiresAt?: string}}>}
+   */
+  async addPasskey(identity, encryption, { accountId, session }) {
+    if (!accountId) throw new PasskeyError('addPasskey needs the accountId (from logIn, signUp or recover)');
+    const container = this.#container();
+    const auth = session ? { token: session.token } : { identity };
+    const prefix = session ? '/account' : '/recovery';
+    const options = await this.#call('POST', `${prefix}/credentials/options`, auth);
+    const credential = /** @type {any} */ (await container.create({ publicKey: creationOptions(options.publicKey) }));
+    if (credential?.getClientExtensionResults?.()?.prf?.enabled === false) {
+      throw new PasskeyError('this passkey has no PRF: it cannot protect your key (use another authenticator)');
+    }
+    const added = await this.#call('POST', `${prefix}/credentials`,
+      { ...auth, json: { ceremonyId: options.ceremonyId, credential: stripPrfResults(credential.toJSON()) } });
+    const { prf, answer } = await this.#assert(accountId, added.credentialId);
+    if (answer.credentialId !== added.credentialId) throw new PasskeyError('the login used another passkey than the one just added');
+    if (!prf) throw new PasskeyError('the new passkey gave no PRF output: the key cannot be wrapped');
+    const wrap = await sealKeys(await prfWrappingKey(prf), identity, encryption);
+    if (wrap.identityKey !== answer.identityKey) throw new PasskeyError('these keys are not the account\'s');
+    await this.#call('PUT', `/account/credentials/${encodeURIComponent(added.credentialId)}/wrap`,
+      { json: { ...wrap, saltId: added.prfSaltId }, token: answer.session.token });
+    return { accountId: answer.accountId, credentialId: added.credentialId, session: answer.session };
+  }
+
+  /**
+   * Removes a passkey (with its wrap and sessions). The server refuses the last way to unlock the
+   * keys (`last-way-to-unlock`). @param {{token: string}} session @param {string} credentialId
+   */
+  async removePasskey(session, credentialId) {
+    await this.#call('DELETE', `/account/credentials/${encodeURIComponent(credentialId)}`, { token: session.token });
+  }
+
+  /** Deletes the account: every passkey, wrap, recovery wrap and session. @param {{token: string}} session */
+  async deleteAccount(session) {
+    await this.#call('DELETE', '/account', { token: session.token });
   }
 
   /** The session's account (passkeys, mode, whether a recovery wrap exists). @param {{token: string}} session */

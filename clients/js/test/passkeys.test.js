@@ -88,4 +88,6 @@ test('without WebAuthn the client says a browser is needed, before asking the se
   const client = new ManagedKeysClient('http://127.0.0.1:9', { credentials: /** @type {any} */ (false) });
   await assert.rejects(client.signUp(await Identity.generate(), await EncryptionKeyPair.generate()), /a browser is needed/);
   await assert.rejects(client.logIn(), /a browser is needed/);
+  await assert.rejects(client.addPasskey(await Identity.generate(), await EncryptionKeyPair.generate(), { accountId: 'a' }), /a browser is needed/);
+  await assert.rejects(client.addPasskey(await Identity.generate(), await EncryptionKeyPair.generate(), /** @type {any} */ ({})), /needs the accountId/);
 });
