@@ -1,13 +1,7 @@
 package peers.signaling.compat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.quarkus.websockets.next.OnClose;
-import io.quarkus.websockets.next.OnOpen;
-import io.quarkus.websockets.next.OnTextMessage;
-import io.quarkus.websockets.next.UserData;
-import io.quarkus.websockets.next.WebSocket;
-import io.quarkus.websockets.next.WebSocketConnection;
-import io.smallrye.common.annotation.NonBlocking;
+import jakarta.enterprise.context.ApplicationScoped;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -16,11 +10,13 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 import org.jboss.logging.Logger;
-import peers.common.limits.RateLimiter;
-import peers.common.problems.ProblemException;
+import peers.common.limits.RateLimitConfig;
 import peers.signaling.SignalingConfig;
+import peers.signaling.hub.Hub;
+import peers.signaling.hub.Link;
 import peers.signaling.hub.Session;
 import peers.signaling.ws.Frames;
+import peers.signaling.ws.WsEndpoint;
 
 /**
  * A drop-in server for the unchanged {@code peerjs} client: {@code new Peer(id, {host, port, path: '/signal/v1/peerjs', key: 'peerjs'})}.
@@ -31,8 +27,8 @@ import peers.signaling.ws.Frames;
  * peerjs-server. A malformed or over-limit frame is dropped silently — the PeerJS client destroys itself on
  * any {@code ERROR} — and the socket keeps working (peerjs-server loses later frames after one bad frame).
  */
-@WebSocket(path = PeerJsEndpoint.PATH)
-public class PeerJsEndpoint {
+@ApplicationScoped
+public class PeerJsEndpoint implements WsEndpoint {
 
     public static final String PATH = "/signal/v1/peerjs/peerjs";
     static final Pattern ID = Pattern.compile("[A-Za-z0-9]+(?:[ _-][A-Za-z0-9]+)*");
@@ -40,65 +36,55 @@ public class PeerJsEndpoint {
     static final Set<String> FORWARDED = Set.of("OFFER", "ANSWER", "CANDIDATE", "LEAVE", "EXPIRE");
 
     private static final Logger LOG = Logger.getLogger(PeerJsEndpoint.class);
-    private static final UserData.TypedKey<Session> SESSION = new UserData.TypedKey<>("peers.pj-session");
-    private static final UserData.TypedKey<String> PEER_ID = new UserData.TypedKey<>("peers.pj-id");
-
     private final PeerJsHub hub;
-    private final RateLimiter limiter;
+    private final RateLimitConfig.Limit connectionLimit;
     private final SignalingConfig config;
     private final Clock clock;
 
-    public PeerJsEndpoint(PeerJsHub hub, RateLimiter limiter, SignalingConfig config, Clock clock) {
+    public PeerJsEndpoint(PeerJsHub hub, RateLimitConfig limits, SignalingConfig config, Clock clock) {
         this.hub = hub;
-        this.limiter = limiter;
+        this.connectionLimit = Hub.limit(limits, Hub.CONNECTION_LIMIT);
         this.config = config;
         this.clock = clock;
     }
 
-    @OnOpen
-    @NonBlocking
-    public void open(WebSocketConnection c) {
-        Session s = new Session(c, null, clock.millis());
-        Map<String, String> q = query(c.handshakeRequest().query());
+    @Override
+    public Session open(Link link, String query) {
+        Session s = new Session(link, null, clock.millis(), connectionLimit);
+        Map<String, String> q = query(query);
         String id = q.get("id");
         String token = q.get("token");
         String key = q.get("key");
         if (id == null || token == null || key == null) {
             errorAndClose(s, "No id, token, or key supplied to websocket server");
-            return;
+            return null;
         }
         if (!key.equals(config.peerjs().key())) {
             errorAndClose(s, "Invalid key provided");
-            return;
+            return null;
         }
         if (id.length() > MAX_ID_LENGTH || token.length() > MAX_ID_LENGTH || !ID.matcher(id).matches()) {
             errorAndClose(s, "Invalid id or token");
-            return;
+            return null;
         }
         if (!hub.register(id, token, s)) {
             ObjectNode taken = Frames.of("ID-TAKEN");
             taken.putObject("payload").put("msg", "ID is taken");
             s.send(Frames.text(taken));
             s.close(1000, "id taken");
-            return;
+            return null;
         }
-        c.userData().put(SESSION, s);
-        c.userData().put(PEER_ID, id);
+        s.name(id);
         s.send("{\"type\":\"OPEN\"}");
+        return s;
     }
 
-    @OnTextMessage
-    @NonBlocking
-    public void message(String text, WebSocketConnection c) {
-        Session s = c.userData().get(SESSION);
-        String src = c.userData().get(PEER_ID);
-        if (s == null) {
-            return;
-        }
-        s.touch(clock.millis());
-        try {
-            limiter.check("signal.connection", s.id());
-        } catch (ProblemException e) {
+    @Override
+    public void text(Session s, String text) {
+        long now = clock.millis();
+        s.touch(now);
+        String src = s.peer();
+        if (s.takeConnectionToken(now) > 0) {
             return;
         }
         if (text.length() > config.maxPayloadBytes() + 1024) {
@@ -111,19 +97,37 @@ public class PeerJsEndpoint {
         }
         String type = m.path("type").asText();
         if (FORWARDED.contains(type) && m.path("dst").isTextual()) {
-            m.put("src", src);
-            hub.transmit(s, src, m.path("dst").asText(), m);
+            hub.transmit(s, src, m.path("dst").asText(), m, withSrc(text, m, src));
         }
         // HEARTBEAT only refreshes the socket; anything else is ignored, as peerjs-server does.
     }
 
-    @OnClose
-    @NonBlocking
-    public void close(WebSocketConnection c) {
-        Session s = c.userData().get(SESSION);
-        if (s != null) {
-            hub.closed(c.userData().get(PEER_ID), s);
+    /**
+     * The frame to forward: the client's own text with {@code "src"} appended as the last member, so nothing
+     * is re-serialized. A client's own {@code src} is replaced by the real one (the message is then written
+     * from the tree), so no peer can pose as another.
+     */
+    static String withSrc(String text, ObjectNode m, String src) {
+        int end = text.lastIndexOf('}');
+        if (m.has("src") || end < 0) {
+            m.put("src", src);
+            return Frames.text(m);
         }
+        // ids match ID (letters, digits, " _-"): nothing to escape; an empty object gets no comma
+        boolean empty = m.isEmpty();
+        return new StringBuilder(end + src.length() + 12).append(text, 0, end).append(empty ? "" : ",").append("\"src\":\"")
+                .append(src).append("\"}").toString();
+    }
+
+    @Override
+    public void binary(Session s) {
+        // peerjs-server ignores what it cannot parse; so does this endpoint
+        s.touch(clock.millis());
+    }
+
+    @Override
+    public void closed(Session s) {
+        hub.closed(s.peer(), s);
     }
 
     private static void errorAndClose(Session s, String msg) {

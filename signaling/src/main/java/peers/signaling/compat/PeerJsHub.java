@@ -77,14 +77,15 @@ public class PeerJsHub implements RelayListener {
         return out;
     }
 
-    /** Routes a client message (with {@code src} set) to {@code dst}. */
-    public void transmit(Session sender, String src, String dst, ObjectNode message) {
+    /** Routes a client message to {@code dst}: {@code frame} is its text with {@code src} set, for a socket here. */
+    public void transmit(Session sender, String src, String dst, ObjectNode message, String frame) {
         String type = message.path("type").asText();
         Session target = local(dst);
         if (target != null) {
-            target.send(Frames.text(message));
+            target.send(frame);
             return;
         }
+        message.put("src", src);
         ObjectNode m = Frames.JSON.createObjectNode();
         m.put("kind", "pj");
         m.put("dst", dst);

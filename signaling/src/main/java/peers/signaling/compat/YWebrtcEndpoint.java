@@ -2,24 +2,19 @@ package peers.signaling.compat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.quarkus.websockets.next.OnBinaryMessage;
-import io.quarkus.websockets.next.OnClose;
-import io.quarkus.websockets.next.OnOpen;
-import io.quarkus.websockets.next.OnTextMessage;
-import io.quarkus.websockets.next.UserData;
-import io.quarkus.websockets.next.WebSocket;
-import io.quarkus.websockets.next.WebSocketConnection;
-import io.smallrye.common.annotation.NonBlocking;
-import io.vertx.core.buffer.Buffer;
+import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import peers.common.limits.RateLimiter;
-import peers.common.problems.ProblemException;
+import peers.common.limits.RateLimitConfig;
 import peers.signaling.SignalingConfig;
+import peers.signaling.hub.Hub;
+import peers.signaling.hub.Link;
 import peers.signaling.hub.Session;
 import peers.signaling.ws.ErrorCode;
 import peers.signaling.ws.Frames;
+import peers.signaling.ws.SignalEndpoint;
 import peers.signaling.ws.SignalError;
+import peers.signaling.ws.WsEndpoint;
 
 /**
  * A drop-in signaling server for the unchanged {@code y-webrtc} client ({@code signaling: ['wss://host/signal/v1/y-webrtc']}).
@@ -29,50 +24,42 @@ import peers.signaling.ws.SignalError;
  * topics are separate from the native protocol's rooms. Unlike y-webrtc's server, a malformed frame gets an
  * {@code error} message (which y-webrtc clients ignore) and the socket lives on.
  */
-@WebSocket(path = YWebrtcEndpoint.PATH)
-public class YWebrtcEndpoint {
+@ApplicationScoped
+public class YWebrtcEndpoint implements WsEndpoint {
 
     public static final String PATH = "/signal/v1/y-webrtc";
     static final int MAX_TOPIC_LENGTH = 256;
 
-    private static final UserData.TypedKey<Session> SESSION = new UserData.TypedKey<>("peers.y-session");
-
     private final YTopics topics;
-    private final RateLimiter limiter;
+    private final RateLimitConfig.Limit connectionLimit;
     private final SignalingConfig config;
     private final Clock clock;
 
-    public YWebrtcEndpoint(YTopics topics, RateLimiter limiter, SignalingConfig config, Clock clock) {
+    public YWebrtcEndpoint(YTopics topics, RateLimitConfig limits, SignalingConfig config, Clock clock) {
         this.topics = topics;
-        this.limiter = limiter;
+        this.connectionLimit = Hub.limit(limits, Hub.CONNECTION_LIMIT);
         this.config = config;
         this.clock = clock;
     }
 
-    @OnOpen
-    @NonBlocking
-    public void open(WebSocketConnection c) {
-        Session s = new Session(c, null, clock.millis());
-        c.userData().put(SESSION, s);
+    @Override
+    public Session open(Link link, String query) {
+        Session s = new Session(link, null, clock.millis(), connectionLimit);
         topics.opened(s);
+        return s;
     }
 
-    @OnTextMessage
-    @NonBlocking
-    public void message(String text, WebSocketConnection c) {
-        Session s = c.userData().get(SESSION);
-        if (s == null) {
-            return;
-        }
-        s.touch(clock.millis());
+    @Override
+    public void text(Session s, String text) {
+        long now = clock.millis();
+        s.touch(now);
         try {
-            try {
-                limiter.check("signal.connection", s.id());
-            } catch (ProblemException e) {
-                throw new SignalError(ErrorCode.RATE_LIMITED, e.detail() + "; the message was dropped").with("limit", "signal.connection");
+            long wait = s.takeConnectionToken(now);
+            if (wait > 0) {
+                throw SignalEndpoint.rateLimited(Hub.CONNECTION_LIMIT, connectionLimit, wait);
             }
             int bound = config.maxPayloadBytes() + 1024;
-            if (text.length() > bound || text.getBytes(StandardCharsets.UTF_8).length > bound) {
+            if (text.length() > bound || text.length() * 3 > bound && text.getBytes(StandardCharsets.UTF_8).length > bound) {
                 throw new SignalError(ErrorCode.FRAME_TOO_LARGE, "a frame may have at most " + bound + " bytes")
                         .with("limit", "max-frame-bytes").with("max", bound);
             }
@@ -114,21 +101,13 @@ public class YWebrtcEndpoint {
         return t != null && t.isTextual() && !t.asText().isEmpty() && t.asText().length() <= MAX_TOPIC_LENGTH;
     }
 
-    @OnBinaryMessage
-    @NonBlocking
-    public void binary(Buffer data, WebSocketConnection c) {
-        Session s = c.userData().get(SESSION);
-        if (s != null) {
-            s.send(Frames.error(new SignalError(ErrorCode.BINARY_UNSUPPORTED, "send JSON text frames"), null));
-        }
+    @Override
+    public void binary(Session s) {
+        s.send(Frames.error(new SignalError(ErrorCode.BINARY_UNSUPPORTED, "send JSON text frames"), null));
     }
 
-    @OnClose
-    @NonBlocking
-    public void close(WebSocketConnection c) {
-        Session s = c.userData().get(SESSION);
-        if (s != null) {
-            topics.closed(s);
-        }
+    @Override
+    public void closed(Session s) {
+        topics.closed(s);
     }
 }

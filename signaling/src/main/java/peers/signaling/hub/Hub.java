@@ -8,12 +8,14 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import peers.common.limits.RateLimitConfig;
 import peers.signaling.SignalingConfig;
 import peers.signaling.relay.Presence;
 import peers.signaling.relay.Relay;
@@ -44,8 +46,10 @@ public class Hub implements RelayListener {
     private final Vertx vertx;
     private final Presence presence;
     private final Object lock = new Object();
-    private final Map<String, Session> sessions = new HashMap<>();
-    private final Map<String, Set<Session>> byPeer = new HashMap<>();
+    private final Set<Session> sessions = new HashSet<>();
+    /** peer key → its sockets here and the bucket of the per-key rate limit they share. */
+    private final Map<String, Key> byPeer = new HashMap<>();
+    private final RateLimitConfig.Limit keyLimit;
     /** room → peer → that peer's sockets in the room. */
     private final Map<String, Map<String, Set<Session>>> rooms = new HashMap<>();
     /** Signals waiting for another replica's delivery confirmation: ack id → what to tell the sender otherwise. */
@@ -54,8 +58,23 @@ public class Hub implements RelayListener {
     private record Pending(Session sender, String to, String ref, long timer) {
     }
 
-    public Hub(SignalingConfig config, Relay relay, Vertx vertx, Presence presence) {
+    private static final class Key {
+        final Set<Session> sockets = new LinkedHashSet<>(2);
+        final TokenBucket bucket;
+
+        Key(TokenBucket bucket) {
+            this.bucket = bucket;
+        }
+    }
+
+    /** Name of the per-key rate limit of the native protocol (over every message of every socket of a key). */
+    public static final String KEY_LIMIT = "signal.key";
+    /** Name of the per-connection rate limit of every protocol. */
+    public static final String CONNECTION_LIMIT = "signal.connection";
+
+    public Hub(SignalingConfig config, Relay relay, Vertx vertx, Presence presence, RateLimitConfig limits) {
         this.config = config;
+        this.keyLimit = limit(limits, KEY_LIMIT);
         this.presence = presence;
         this.relay = relay;
         this.vertx = vertx;
@@ -63,7 +82,7 @@ public class Hub implements RelayListener {
 
     public void opened(Session s) {
         synchronized (lock) {
-            sessions.put(s.id(), s);
+            sessions.add(s);
         }
     }
 
@@ -71,7 +90,8 @@ public class Hub implements RelayListener {
     public void authenticated(Session s, String peer) {
         boolean first;
         synchronized (lock) {
-            Set<Session> mine = byPeer.computeIfAbsent(peer, k -> new LinkedHashSet<>());
+            Key key = byPeer.computeIfAbsent(peer, k -> new Key(new TokenBucket(keyLimit, System.currentTimeMillis())));
+            Set<Session> mine = key.sockets;
             if (mine.size() >= config.maxConnectionsPerKey()) {
                 if (mine.isEmpty()) {
                     byPeer.remove(peer);
@@ -82,7 +102,7 @@ public class Hub implements RelayListener {
             }
             first = mine.isEmpty();
             mine.add(s);
-            s.peer(peer);
+            s.peer(peer, key.bucket);
         }
         if (first) {
             presence.here(presenceName(peer));
@@ -99,10 +119,10 @@ public class Hub implements RelayListener {
         List<String> members;
         boolean present;
         synchronized (lock) {
-            if (s.rooms.contains(room)) {
+            if (s.inRoom(room)) {
                 return new ArrayList<>(others(room, s.peer()));
             }
-            if (s.rooms.size() >= config.maxRoomsPerConnection()) {
+            if (s.roomCount() >= config.maxRoomsPerConnection()) {
                 throw new SignalError(ErrorCode.TOO_MANY_ROOMS, "a connection may be in at most " + config.maxRoomsPerConnection()
                         + " rooms; leave one first").with("limit", "max-rooms-per-connection").with("max", config.maxRoomsPerConnection());
             }
@@ -114,7 +134,7 @@ public class Hub implements RelayListener {
             }
             Map<String, Set<Session>> members0 = rooms.computeIfAbsent(room, k -> new HashMap<>());
             members0.computeIfAbsent(s.peer(), k -> new LinkedHashSet<>()).add(s);
-            s.rooms.add(room);
+            s.rooms().add(room);
             members = new ArrayList<>(others(room, s.peer()));
             if (!present) {
                 String event = Frames.peerEvent("peer-joined", room, s.peer());
@@ -133,7 +153,7 @@ public class Hub implements RelayListener {
 
     public void leave(Session s, String room) {
         synchronized (lock) {
-            if (!s.rooms.contains(room)) {
+            if (!s.inRoom(room)) {
                 throw new SignalError(ErrorCode.NOT_IN_ROOM, "this connection is not in that room").with("room", room);
             }
             leaveLocked(s, room);
@@ -144,13 +164,15 @@ public class Hub implements RelayListener {
     public void closed(Session s) {
         boolean last = false;
         synchronized (lock) {
-            sessions.remove(s.id());
-            for (String room : new ArrayList<>(s.rooms)) {
-                leaveLocked(s, room);
+            sessions.remove(s);
+            if (s.rooms != null) {
+                for (String room : new ArrayList<>(s.rooms)) {
+                    leaveLocked(s, room);
+                }
             }
             if (s.peer() != null) {
-                Set<Session> mine = byPeer.get(s.peer());
-                if (mine != null && mine.remove(s) && mine.isEmpty()) {
+                Key key = byPeer.get(s.peer());
+                if (key != null && key.sockets.remove(s) && key.sockets.isEmpty()) {
                     byPeer.remove(s.peer());
                     last = true;
                 }
@@ -162,7 +184,9 @@ public class Hub implements RelayListener {
     }
 
     private void leaveLocked(Session s, String room) {
-        s.rooms.remove(room);
+        if (s.rooms != null) {
+            s.rooms.remove(room);
+        }
         Map<String, Set<Session>> members = rooms.get(room);
         if (members == null) {
             return;
@@ -192,7 +216,7 @@ public class Hub implements RelayListener {
      * if {@link Presence} knows of connections of {@code to} on other replicas too.
      */
     public void signal(Session from, String to, JsonNode payload, String ref) {
-        String frame = Frames.signal(from.peer(), payload);
+        String frame = Frames.signal(from.peer(), Frames.rawPayload(payload));
         int local = deliver(to, frame, from);
         if (local > 0 && !presence.elsewhere(presenceName(to))) {
             return;
@@ -228,9 +252,9 @@ public class Hub implements RelayListener {
     private int deliver(String to, String frame, Session except) {
         int n = 0;
         synchronized (lock) {
-            Set<Session> targets = byPeer.get(to);
-            if (targets != null) {
-                for (Session t : targets) {
+            Key key = byPeer.get(to);
+            if (key != null) {
+                for (Session t : key.sockets) {
                     if (t != except) {
                         t.send(frame);
                         n++;
@@ -329,7 +353,7 @@ public class Hub implements RelayListener {
     /** Live sockets on this replica, for the idle sweep. */
     public List<Session> sessions() {
         synchronized (lock) {
-            return new ArrayList<>(sessions.values());
+            return new ArrayList<>(sessions);
         }
     }
 
@@ -353,6 +377,20 @@ public class Hub implements RelayListener {
                 e.getValue().forEach(action);
             }
         }
+    }
+
+    /** The per-key rate limit of the native protocol. */
+    public RateLimitConfig.Limit keyLimit() {
+        return keyLimit;
+    }
+
+    /** A configured rate limit; a missing one is a deployment error. */
+    public static RateLimitConfig.Limit limit(RateLimitConfig limits, String name) {
+        RateLimitConfig.Limit l = limits.limits().get(name);
+        if (l == null) {
+            throw new IllegalStateException("no rate limit named '" + name + "' is configured (peers.rate-limits.\"" + name + "\".*)");
+        }
+        return l;
     }
 
     private static ObjectNode relayMessage(String kind) {

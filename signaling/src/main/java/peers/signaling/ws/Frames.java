@@ -114,9 +114,32 @@ public final class Frames {
     }
 
     public static String signal(String from, JsonNode payload) {
-        ObjectNode n = of("signal");
-        n.put("from", from);
-        n.set("payload", payload);
-        return text(n);
+        return signal(from, rawPayload(payload));
+    }
+
+    /**
+     * The signal frame for a payload's raw JSON text, built without a tree: {@code from} is a peer key or
+     * anonymous session id (base64url, nothing to escape); anything else is written through Jackson.
+     */
+    public static String signal(String from, String rawPayload) {
+        if (!plain(from)) {
+            ObjectNode n = of("signal");
+            n.put("from", from);
+            n.putRawValue(PAYLOAD, new RawValue(rawPayload));
+            return text(n);
+        }
+        return new StringBuilder(40 + from.length() + rawPayload.length()).append("{\"type\":\"signal\",\"from\":\"").append(from)
+                .append("\",\"payload\":").append(rawPayload).append('}').toString();
+    }
+
+    /** Whether {@code s} can stand in a JSON string as it is (letters, digits, {@code - _ .}). */
+    static boolean plain(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (!(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_' || c == '.')) {
+                return false;
+            }
+        }
+        return true;
     }
 }

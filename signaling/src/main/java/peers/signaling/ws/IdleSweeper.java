@@ -20,6 +20,10 @@ public class IdleSweeper {
 
     /** Close code for both timeouts (policy violation); the reason is the error code. */
     static final int CLOSE_CODE = 1008;
+    /** Every socket gets a WebSocket ping this often, so NATs and proxies keep quiet sockets open. */
+    static final long PING_MILLIS = 25_000;
+
+    private long lastPingMillis;
 
     private final Hub hub;
     private final YTopics yTopics;
@@ -53,6 +57,11 @@ public class IdleSweeper {
             if (now - s.lastSeenMillis() > config.idleTimeout().toMillis()) {
                 expire(s, ErrorCode.IDLE_TIMEOUT, "nothing received for " + config.idleTimeout().toSeconds() + " s");
             }
+        }
+        if (now - lastPingMillis >= PING_MILLIS) {
+            lastPingMillis = now;
+            hub.sessions().forEach(Session::ping);
+            compat.forEach(Session::ping);
         }
     }
 

@@ -2,16 +2,7 @@ package peers.signaling.ws;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.quarkus.websockets.next.OnBinaryMessage;
-import io.quarkus.websockets.next.OnClose;
-import io.quarkus.websockets.next.OnError;
-import io.quarkus.websockets.next.OnOpen;
-import io.quarkus.websockets.next.OnTextMessage;
-import io.quarkus.websockets.next.UserData;
-import io.quarkus.websockets.next.WebSocket;
-import io.quarkus.websockets.next.WebSocketConnection;
-import io.smallrye.common.annotation.NonBlocking;
-import io.vertx.core.buffer.Buffer;
+import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -19,19 +10,20 @@ import java.util.List;
 import org.jboss.logging.Logger;
 import peers.common.identity.Base64Url;
 import peers.common.identity.PeerKey;
-import peers.common.limits.RateLimiter;
+import peers.common.limits.RateLimitConfig;
 import peers.common.problems.ProblemException;
 import peers.common.ws.WsAuth;
 import peers.signaling.SignalingConfig;
 import peers.signaling.hub.Hub;
+import peers.signaling.hub.Link;
 import peers.signaling.hub.Session;
 
 /**
  * The native signaling socket. One JSON object per text frame, each with a {@code type}; requests may carry
  * an {@code id} that the answer (or error) echoes. docs/api/signaling.md is the protocol's reference.
  */
-@WebSocket(path = SignalEndpoint.PATH)
-public class SignalEndpoint {
+@ApplicationScoped
+public class SignalEndpoint implements WsEndpoint {
 
     public static final String PATH = "/signal/v1/ws";
     /** Envelope allowance on top of the payload bound: type, recipient key, id. */
@@ -40,46 +32,45 @@ public class SignalEndpoint {
     static final String ANONYMOUS_PREFIX = "anon-";
 
     private static final Logger LOG = Logger.getLogger(SignalEndpoint.class);
-    private static final UserData.TypedKey<Session> SESSION = new UserData.TypedKey<>("peers.session");
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final Hub hub;
-    private final RateLimiter limiter;
+    private final RateLimitConfig.Limit connectionLimit;
     private final SignalingConfig config;
     private final Clock clock;
+    private final String challengeSuffix;
 
-    public SignalEndpoint(Hub hub, RateLimiter limiter, SignalingConfig config, Clock clock) {
+    public SignalEndpoint(Hub hub, RateLimitConfig limits, SignalingConfig config, Clock clock) {
         this.hub = hub;
-        this.limiter = limiter;
+        this.connectionLimit = Hub.limit(limits, Hub.CONNECTION_LIMIT);
+        Hub.limit(limits, Hub.KEY_LIMIT);
         this.config = config;
         this.clock = clock;
+        this.challengeSuffix = "\",\"anonymous\":" + config.anonymousEnabled() + "}";
     }
 
-    @OnOpen
-    @NonBlocking
-    public void open(WebSocketConnection c) {
-        Session s = new Session(c, WsAuth.newChallenge(), clock.millis());
-        c.userData().put(SESSION, s);
+    @Override
+    public Session open(Link link, String query) {
+        Session s = new Session(link, WsAuth.newChallenge(), clock.millis(), connectionLimit);
         hub.opened(s);
-        ObjectNode m = Frames.of(WsAuth.CHALLENGE);
-        m.put("challenge", s.challenge());
-        m.put("anonymous", config.anonymousEnabled());
-        s.send(Frames.text(m));
+        // the challenge is base64url: nothing to escape
+        s.send("{\"type\":\"" + WsAuth.CHALLENGE + "\",\"challenge\":\"" + s.challenge() + challengeSuffix);
+        return s;
     }
 
-    @OnTextMessage
-    @NonBlocking
-    public void message(String text, WebSocketConnection c) {
-        Session s = c.userData().get(SESSION);
-        if (s == null) {
-            return;
-        }
-        s.touch(clock.millis());
+    @Override
+    public void text(Session s, String text) {
+        long now = clock.millis();
+        s.touch(now);
         String ref = null;
         try {
-            limit("signal.connection", s.id());
-            if (s.authenticated()) {
-                limit("signal.key", s.peer());
+            long wait = s.takeConnectionToken(now);
+            if (wait > 0) {
+                throw rateLimited(Hub.CONNECTION_LIMIT, connectionLimit, wait);
+            }
+            wait = s.takeKeyToken(now);
+            if (wait > 0) {
+                throw rateLimited(Hub.KEY_LIMIT, hub.keyLimit(), wait);
             }
             int frameBound = config.maxPayloadBytes() + ENVELOPE_BYTES;
             if (text.length() > frameBound || text.length() * 3 > frameBound && utf8Length(text) > frameBound) {
@@ -98,7 +89,7 @@ public class SignalEndpoint {
         } catch (SignalError e) {
             s.send(Frames.error(e, ref));
         } catch (RuntimeException e) {
-            LOG.errorf(e, "signaling message failed on %s", s.id());
+            LOG.errorf(e, "signaling message failed on %s", s);
             s.send(Frames.error(new SignalError(ErrorCode.INTERNAL, "the server failed to handle this message"), ref));
         }
     }
@@ -213,37 +204,22 @@ public class SignalEndpoint {
         return room;
     }
 
-    private void limit(String name, String subject) {
-        try {
-            limiter.check(name, subject);
-        } catch (ProblemException e) {
-            throw new SignalError(ErrorCode.RATE_LIMITED, e.detail() + "; the message was dropped").with("limit", name);
-        }
+    /** The rate-limited error, worded as common's RateLimiter words its 429. */
+    public static SignalError rateLimited(String name, RateLimitConfig.Limit limit, long waitMillis) {
+        long seconds = Math.max(1, (waitMillis + 999) / 1000);
+        return new SignalError(ErrorCode.RATE_LIMITED, "rate limit '" + name + "' allows " + limit.capacity() + " requests per "
+                + limit.refillPeriod().toSeconds() + " s; retry after " + seconds + " s; the message was dropped").with("limit", name);
     }
 
-    @OnBinaryMessage
-    @NonBlocking
-    public void binary(Buffer data, WebSocketConnection c) {
-        Session s = c.userData().get(SESSION);
-        if (s != null) {
-            s.touch(clock.millis());
-            s.send(Frames.error(new SignalError(ErrorCode.BINARY_UNSUPPORTED, "send JSON text frames"), null));
-        }
+    @Override
+    public void binary(Session s) {
+        s.touch(clock.millis());
+        s.send(Frames.error(new SignalError(ErrorCode.BINARY_UNSUPPORTED, "send JSON text frames"), null));
     }
 
-    @OnClose
-    @NonBlocking
-    public void close(WebSocketConnection c) {
-        Session s = c.userData().get(SESSION);
-        if (s != null) {
-            hub.closed(s);
-        }
-    }
-
-    @OnError
-    @NonBlocking
-    public void error(Throwable t, WebSocketConnection c) {
-        LOG.debugf("socket %s error: %s", c.id(), t.toString());
+    @Override
+    public void closed(Session s) {
+        hub.closed(s);
     }
 
     private static String reply(String type, String ref) {
