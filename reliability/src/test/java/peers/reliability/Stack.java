@@ -1,0 +1,206 @@
+package peers.reliability;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import peers.testing.infra.PeersInfra;
+import peers.testing.infra.TestPostgres;
+import peers.testing.peers.TestPeer;
+import peers.testing.process.ServiceProcess;
+
+/**
+ * Every packaged service (its fast-jar, {@code <module>/target/quarkus-app/quarkus-run.jar}) running as its
+ * own process against one embedded PostgreSQL, Kafka and S3 ({@link PeersInfra}), configured the way the
+ * devstack runs them. One instance per test JVM: the fault tests share it, stop and start the
+ * infrastructure under it, and leave it running for the next test; the services are killed when the JVM
+ * exits.
+ *
+ * <p>Settings changed from the services' defaults, all because every client of these tests is one address
+ * and the tests have minutes, not hours: per-address rate limits of registrations, lookups and passkey
+ * ceremonies raised; usage reports every 2 s instead of hourly / every 15 min; the outbox relay's longest
+ * back-off 5 s instead of 30 s (after an outage it retries within 5 s instead of 30 s).
+ */
+final class Stack {
+
+    static final String REGISTRY = "key-registry";
+    static final String SIGNALING = "signaling";
+    static final String SYNC = "sync-buffer";
+    static final String BACKUP = "backup-service";
+    static final String AUTH = "managed-keys";
+    static final String BILLING = "affiliate-billing";
+    static final List<String> ALL = List.of(REGISTRY, SIGNALING, SYNC, BACKUP, AUTH, BILLING);
+    /** PostgreSQL schema of each service that has one with data. */
+    static final Map<String, String> SCHEMAS = Map.of(REGISTRY, "registry", SYNC, "sync", BACKUP, "backup", AUTH, "auth", BILLING, "billing");
+
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(240);
+    private static Stack instance;
+
+    final PeersInfra infra;
+    /** The key affiliate-billing takes operator requests from (peers.billing.operator-keys). */
+    final TestPeer operator = TestPeer.create();
+    private final Map<String, ServiceProcess> running = new ConcurrentHashMap<>();
+
+    private Stack() {
+        this.infra = PeersInfra.get();
+    }
+
+    /** The stack with every service started (in parallel, the first time). */
+    static synchronized Stack get() {
+        if (instance == null) {
+            instance = new Stack();
+            instance.startAll();
+        }
+        return instance;
+    }
+
+    private void startAll() {
+        long t0 = System.nanoTime();
+        List<CompletableFuture<Void>> starts = new ArrayList<>();
+        for (String name : ALL) {
+            starts.add(CompletableFuture.runAsync(() -> start(name, name)));
+        }
+        starts.forEach(CompletableFuture::join);
+        System.out.printf("stack: %s ready in %d ms%n", ALL, (System.nanoTime() - t0) / 1_000_000);
+    }
+
+    /** Starts (another) process of {@code module} under {@code name}, e.g. a second signaling replica. */
+    ServiceProcess start(String name, String module) {
+        try {
+            ServiceProcess p = new ServiceProcess(root().resolve(module).resolve("target/quarkus-app/quarkus-run.jar"), config(module));
+            p.start(START_TIMEOUT);
+            running.put(name, p);
+            return p;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Kills (SIGKILL) the process started under {@code name}. */
+    void kill(String name) throws InterruptedException {
+        ServiceProcess p = running.remove(name);
+        if (p != null) {
+            p.kill();
+        }
+    }
+
+    ServiceProcess process(String name) {
+        ServiceProcess p = running.get(name);
+        if (p == null) {
+            throw new IllegalStateException(name + " is not running");
+        }
+        return p;
+    }
+
+    String url(String name) {
+        return process(name).baseUrl();
+    }
+
+    Map<String, ServiceProcess> processes() {
+        return Map.copyOf(running);
+    }
+
+    /** The operating-system process of a service (a child of this JVM, told apart by its HTTP port). */
+    static Optional<ProcessHandle> handle(ServiceProcess p) {
+        String port = "-Dquarkus.http.port=" + p.httpPort();
+        return ProcessHandle.current().children()
+                .filter(h -> h.info().arguments().map(args -> List.of(args).contains(port)).orElse(false))
+                .findFirst();
+    }
+
+    /** Resident memory of the service's process in KiB (VmRSS of /proc/&lt;pid&gt;/status), -1 when unknown. */
+    static long rssKiB(ServiceProcess p) {
+        Optional<ProcessHandle> h = handle(p);
+        if (h.isEmpty()) {
+            return -1;
+        }
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/" + h.get().pid() + "/status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    return Long.parseLong(line.substring(6).trim().split("\\s+")[0]);
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            return -1;
+        }
+        return -1;
+    }
+
+    Connection db() throws SQLException {
+        TestPostgres pg = infra.postgres();
+        return DriverManager.getConnection(pg.jdbcUrl(TestPostgres.DEFAULT_DATABASE), pg.user(), pg.password());
+    }
+
+    /** The single number a query answers. */
+    long scalar(String sql) throws SQLException {
+        try (Connection c = db(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    /** The first column of every row. */
+    List<String> column(String sql) throws SQLException {
+        List<String> out = new ArrayList<>();
+        try (Connection c = db(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            while (rs.next()) {
+                out.add(rs.getString(1));
+            }
+        }
+        return out;
+    }
+
+    private Map<String, String> config(String module) {
+        Map<String, String> c = new LinkedHashMap<>(infra.quarkusConfig());
+        c.put("quarkus.banner.enabled", "false");
+        c.put("quarkus.http.host", "127.0.0.1");
+        c.put("quarkus.management.host", "127.0.0.1");
+        c.put("peers.outbox.max-backoff", "5s");
+        switch (module) {
+            case REGISTRY -> {
+                c.put("peers.rate-limits.\"registry.register\".capacity", "1000000");
+                c.put("peers.rate-limits.\"registry.lookup\".capacity", "1000000");
+            }
+            case SYNC -> c.put("peers.sync.usage-interval", "2s");
+            case BACKUP -> c.put("peers.backup.usage-interval", "2s");
+            case AUTH -> c.put("peers.rate-limits.\"auth.ceremony\".capacity", "1000000");
+            case BILLING -> c.put("peers.billing.operator-keys", operator.id());
+            default -> {
+            }
+        }
+        // for experiments: -Dreliability.service-config="k=v;k2=v2" is added to every service's settings
+        String extra = System.getProperty("reliability.service-config", "");
+        for (String kv : extra.split(";")) {
+            int eq = kv.indexOf('=');
+            if (eq > 0) {
+                c.put(kv.substring(0, eq).trim(), kv.substring(eq + 1).trim());
+            }
+        }
+        return c;
+    }
+
+    static Path root() {
+        String configured = System.getProperty("peers.root");
+        if (configured != null && Files.isRegularFile(Path.of(configured, "reliability/pom.xml"))) {
+            return Path.of(configured);
+        }
+        Path here = Path.of("").toAbsolutePath();
+        return Files.isRegularFile(here.resolve("reliability/pom.xml")) ? here : here.getParent();
+    }
+}
