@@ -100,7 +100,7 @@ public final class SyncScenario implements Scenario {
 
     @Override
     public String options() {
-        return "concurrency=16 batch=100 recordBytes=1024 warmup=5s duration=10s readWarmup=5s readDuration=10s verifyEvery=20 "
+        return "concurrency=16 batch=100 recordBytes=1024 warmup=15s duration=10s readWarmup=15s readDuration=10s readFormats=binary,json verifyEvery=20 "
                 + "expiryRecords=1000000 expiryLoaders=2 expiryChunk=50000 expiryDelete=true deleteTimeout=60s expiryVacuum=true "
                 + "httpExecutor=direct profile=false app=<root>/sync-buffer/target/quarkus-app serverJvmArgs=\"\" startTimeout=90s";
     }
@@ -110,9 +110,15 @@ public final class SyncScenario implements Scenario {
         int clients = o.integer("concurrency", 16);
         int batch = o.integer("batch", 100);
         int recordBytes = o.integer("recordBytes", 1024);
-        Duration warmup = o.duration("warmup", Duration.ofSeconds(5));
+        Duration warmup = o.duration("warmup", Duration.ofSeconds(15));
         Duration duration = o.duration("duration", Duration.ofSeconds(10));
-        Duration readWarmup = o.duration("readWarmup", Duration.ofSeconds(5));
+        Duration readWarmup = o.duration("readWarmup", Duration.ofSeconds(15));
+        List<String> readFormats = List.of(o.string("readFormats", "binary,json").split(","));
+        for (String f : readFormats) {
+            if (!f.equals("binary") && !f.equals("json")) {
+                throw new Bench.UsageException("readFormats lists binary and/or json");
+            }
+        }
         Duration readDuration = o.duration("readDuration", Duration.ofSeconds(10));
         int verifyEvery = Math.max(1, o.integer("verifyEvery", 20));
         int expiryRecords = o.integer("expiryRecords", 1_000_000);
@@ -297,36 +303,44 @@ public final class SyncScenario implements Scenario {
                                 + ", raw " + rawCount[c] + "); service log " + serviceLog + ":\n" + service.tail(40));
                     }
                 }
-                ConcurrentLinkedQueue<Page> samples = new ConcurrentLinkedQueue<>();
-                AtomicInteger sampled = new AtomicInteger();
                 String base = service.baseUri().toString();
-                Load.Op read = (client, seq) -> {
-                    long after = ThreadLocalRandom.current().nextLong(appended[client] - batch + 1);
-                    URI uri = URI.create(base + "/sync/v1/streams/" + streams[client] + "/records?after=" + after + "&limit=" + batch);
-                    HttpResponse<byte[]> r = http.send(SignedRequests.build("GET", uri, null, keyIds[client], keys[client].getPrivate(),
-                            REQUEST_TIMEOUT), HttpResponse.BodyHandlers.ofByteArray());
-                    if (r.statusCode() != 200) {
-                        throw new Load.Failed("HTTP " + r.statusCode(), new String(r.body(), StandardCharsets.UTF_8));
+                Map<String, Measurement> oursReads = new LinkedHashMap<>();
+                Map<String, Map<String, Object>> pageChecks = new LinkedHashMap<>();
+                for (String format : readFormats) {
+                    boolean binary = format.equals("binary");
+                    ConcurrentLinkedQueue<Page> samples = new ConcurrentLinkedQueue<>();
+                    AtomicInteger sampled = new AtomicInteger();
+                    Load.Op read = (client, seq) -> {
+                        long after = ThreadLocalRandom.current().nextLong(appended[client] - batch + 1);
+                        URI uri = URI.create(base + "/sync/v1/streams/" + streams[client] + "/records?after=" + after + "&limit=" + batch);
+                        HttpRequest signed = SignedRequests.build("GET", uri, null, keyIds[client], keys[client].getPrivate(), REQUEST_TIMEOUT);
+                        HttpRequest req = HttpRequest.newBuilder(signed, (n, v) -> true)
+                                .header("Accept", binary ? "application/octet-stream" : "application/json").build();
+                        HttpResponse<byte[]> r = http.send(req, HttpResponse.BodyHandlers.ofByteArray());
+                        if (r.statusCode() != 200) {
+                            throw new Load.Failed("HTTP " + r.statusCode(), new String(r.body(), StandardCharsets.UTF_8));
+                        }
+                        if (seq % verifyEvery == 0 && sampled.incrementAndGet() <= 200) {
+                            samples.add(new Page(client, after, binary, r.body()));
+                        }
+                    };
+                    Load.timed("warm-up", Duration.ZERO, readWarmup, clients, read);
+                    samples.clear();
+                    sampled.set(0);
+                    pg0 = PgStats.snapshot(conns[0], "sync");
+                    c0 = cpu.snapshot();
+                    th0 = CpuMeter.threads(service.pid());
+                    Profiler readProfiler = profile ? Profiler.start(service.pid(), target.resolve("results/sync-" + stamp + "-read-" + format + ".jfr")) : null;
+                    Measurement oursRead = Load.timed("ours", Duration.ZERO, readDuration, clients, read);
+                    c1 = cpu.snapshot();
+                    if (readProfiler != null) {
+                        report.section("profileRead-" + format, Profiler.summarize(readProfiler.stop(), 40));
                     }
-                    if (seq % verifyEvery == 0 && sampled.incrementAndGet() <= 200) {
-                        samples.add(new Page(client, after, r.body()));
-                    }
-                };
-                Load.timed("warm-up", Duration.ZERO, readWarmup, clients, read);
-                samples.clear();
-                sampled.set(0);
-                pg0 = PgStats.snapshot(conns[0], "sync");
-                c0 = cpu.snapshot();
-                th0 = CpuMeter.threads(service.pid());
-                Profiler readProfiler = profile ? Profiler.start(service.pid(), target.resolve("results/sync-" + stamp + "-read.jfr")) : null;
-                Measurement oursRead = Load.timed("ours", Duration.ZERO, readDuration, clients, read);
-                c1 = cpu.snapshot();
-                if (readProfiler != null) {
-                    report.section("profileRead", Profiler.summarize(readProfiler.stop(), 40));
+                    report.section("postgresPerReadPage-" + format, collapsePartitions(PgStats.perOp(pg0, PgStats.snapshot(conns[0], "sync"), oursRead.ops())));
+                    report.section("serviceThreadCpuRead-" + format, CpuMeter.topDelta(th0, CpuMeter.threads(service.pid()), 10));
+                    oursReads.put(format, records(oursRead.withCpu(CpuMeter.delta(c0, c1)), batch));
+                    pageChecks.put(format, checkPages(samples, streams, keyIds, pool, batch));
                 }
-                report.section("postgresPerReadPage", collapsePartitions(PgStats.perOp(pg0, PgStats.snapshot(conns[0], "sync"), oursRead.ops())));
-                report.section("serviceThreadCpuRead", CpuMeter.topDelta(th0, CpuMeter.threads(service.pid()), 10));
-                oursRead = records(oursRead.withCpu(CpuMeter.delta(c0, c1)), batch);
 
                 PreparedStatement[] selects = new PreparedStatement[clients];
                 for (int c = 0; c < clients; c++) {
@@ -362,12 +376,17 @@ public final class SyncScenario implements Scenario {
                 for (PreparedStatement ps : selects) {
                     ps.close();
                 }
-                System.out.printf("read: ours %.1f records/s, raw %.1f rows/s%n", oursRead.opsPerSecond(), rawReadM.opsPerSecond());
-                report.add(new Report.Comparison("read (records)", "signed GET /sync/v1/streams/{s}/records?after=<random>&limit=" + batch
-                        + " vs SELECT ... WHERE stream_id = ? AND seq > ? ORDER BY seq LIMIT " + batch + "; " + clients + " clients, own stream each, "
-                        + secs(readDuration) + " s after " + secs(readWarmup) + " s warm-up; ours " + sum(appended) + " records, raw "
-                        + sum(rawCount) + " rows; ops = records, latency = per page", oursRead, rawReadM, 0.5));
-                report.detail("readPageCheck", checkPages(samples, streams, keyIds, pool, batch));
+                for (Map.Entry<String, Measurement> e : oursReads.entrySet()) {
+                    boolean binary = e.getKey().equals("binary");
+                    System.out.printf("read (%s): ours %.1f records/s, raw %.1f rows/s%n", e.getKey(), e.getValue().opsPerSecond(), rawReadM.opsPerSecond());
+                    report.add(new Report.Comparison(binary ? "read (records)" : "read json (records)", "signed GET /sync/v1/streams/{s}/records?after=<random>&limit="
+                            + batch + (binary ? " with Accept: application/octet-stream (the binary page format for bulk catch-up)"
+                                    : " with Accept: application/json (base64url ciphertext in JSON)")
+                            + " vs SELECT ... WHERE stream_id = ? AND seq > ? ORDER BY seq LIMIT " + batch + "; " + clients + " clients, own stream each, "
+                            + secs(readDuration) + " s after " + secs(readWarmup) + " s warm-up; ours " + sum(appended) + " records, raw "
+                            + sum(rawCount) + " rows; ops = records, latency = per page", e.getValue(), rawReadM, 0.5));
+                }
+                report.detail("readPageCheck", pageChecks);
 
                 // --- 3. expiring one day -------------------------------------------------------------------
                 if (expiryRecords > 0) {
@@ -605,7 +624,7 @@ public final class SyncScenario implements Scenario {
             checked++;
             String problem = null;
             try {
-                JsonNode n = JSON.readTree(p.body);
+                JsonNode n = p.binary ? fromBinary(p.body) : JSON.readTree(p.body);
                 JsonNode recs = n.path("records");
                 if (recs.size() != batch) {
                     problem = recs.size() + " records, expected " + batch;
@@ -644,6 +663,46 @@ public final class SyncScenario implements Scenario {
         System.out.printf("read pages checked (seqs, ids, author, ciphertext against what was appended): %d, failed: %d%s%n", checked, failed,
                 bad.isEmpty() ? "" : " " + bad);
         return m;
+    }
+
+    /**
+     * A binary page (docs/api/sync-buffer.md, "Binary pages") read independently of the service's code into the
+     * JSON page's shape: magic SBP1, earliest, lastSeq, next, more, count, then per record seq, createdAt,
+     * expiresAt, id, author and ciphertext with their length prefixes; no bytes may follow.
+     */
+    static JsonNode fromBinary(byte[] body) {
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(body);
+        byte[] magic = new byte[4];
+        b.get(magic);
+        if (!"SBP1".equals(new String(magic, StandardCharsets.US_ASCII))) {
+            throw new IllegalArgumentException("no SBP1 magic");
+        }
+        com.fasterxml.jackson.databind.node.ObjectNode page = JSON.createObjectNode();
+        page.put("earliest", b.getLong());
+        page.put("lastSeq", b.getLong());
+        page.put("next", b.getLong());
+        page.put("more", b.get() == 1);
+        int count = b.getInt();
+        com.fasterxml.jackson.databind.node.ArrayNode recs = page.putArray("records");
+        for (int i = 0; i < count; i++) {
+            com.fasterxml.jackson.databind.node.ObjectNode r = recs.addObject();
+            r.put("seq", b.getLong());
+            r.put("createdAtMicros", b.getLong());
+            r.put("expiresAtMicros", b.getLong());
+            byte[] id = new byte[Byte.toUnsignedInt(b.get())];
+            b.get(id);
+            r.put("id", new String(id, StandardCharsets.US_ASCII));
+            byte[] author = new byte[Byte.toUnsignedInt(b.get())];
+            b.get(author);
+            r.put("author", new String(author, StandardCharsets.US_ASCII));
+            byte[] ct = new byte[b.getInt()];
+            b.get(ct);
+            r.put("ciphertext", B64.encodeToString(ct));
+        }
+        if (b.hasRemaining()) {
+            throw new IllegalArgumentException(b.remaining() + " bytes after the last record");
+        }
+        return page;
     }
 
     /**
@@ -698,6 +757,6 @@ public final class SyncScenario implements Scenario {
     }
 
     /** A sampled read answer, checked after the phase. */
-    private record Page(int client, long after, byte[] body) {
+    private record Page(int client, long after, boolean binary, byte[] body) {
     }
 }

@@ -9,9 +9,13 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
 import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
@@ -66,19 +70,30 @@ public class RecordsResource {
     }
 
     @GET
+    @Produces({MediaType.APPLICATION_JSON, PageFormat.MEDIA_TYPE})
     @Operation(summary = "Read records after a cursor", description = "Records with seq > after, in order, at most limit. Needs role read. "
-            + "If records after the cursor have expired the answer is 410 cursor-expired (resync from peers), never a silent gap.")
-    @APIResponse(responseCode = "200", description = "A page, with earliest, lastSeq, next and more", content = @Content(schema = @Schema(implementation = Dtos.PageOut.class)))
+            + "If records after the cursor have expired the answer is 410 cursor-expired (resync from peers), never a silent gap. "
+            + "Accept: application/octet-stream answers with the same page in the binary page format (docs/api/sync-buffer.md), "
+            + "for bulk catch-up; errors are problem+json either way.")
+    @APIResponse(responseCode = "200", description = "A page, with earliest, lastSeq, next and more", content = {
+            @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Dtos.PageOut.class)),
+            @Content(mediaType = PageFormat.MEDIA_TYPE, schema = @Schema(type = SchemaType.STRING, format = "binary",
+                    description = "The binary page format: magic SBP1, header, length-prefixed records (docs/api/sync-buffer.md)")) })
     @APIResponse(responseCode = "401", description = ApiResponses.UNSIGNED, content = @Content(mediaType = ApiResponses.PROBLEM))
     @APIResponse(responseCode = "403", description = ApiResponses.FORBIDDEN, content = @Content(mediaType = ApiResponses.PROBLEM))
     @APIResponse(responseCode = "404", description = ApiResponses.UNKNOWN, content = @Content(mediaType = ApiResponses.PROBLEM))
+    @APIResponse(responseCode = "406", description = "not-acceptable: Accept names neither application/json nor application/octet-stream", content = @Content(mediaType = ApiResponses.PROBLEM))
     @APIResponse(responseCode = "410", description = "cursor-expired: records after the cursor expired; the problem carries 'earliest'", content = @Content(mediaType = ApiResponses.PROBLEM))
     @APIResponse(responseCode = "422", description = "after or limit out of range (cursor-ahead: after > lastSeq)", content = @Content(mediaType = ApiResponses.PROBLEM))
     @APIResponse(responseCode = "429", description = ApiResponses.LIMITED, content = @Content(mediaType = ApiResponses.PROBLEM))
-    public Uni<Dtos.PageOut> read(@PathParam("stream") String stream, @QueryParam("after") String after, @QueryParam("limit") String limit) {
+    public Uni<Response> read(@PathParam("stream") String stream, @QueryParam("after") String after, @QueryParam("limit") String limit,
+            @Context HttpHeaders headers) {
         limiter.check("sync.read", caller.key().toString());
         long a = Params.longParam("after", after, 0, 0, Long.MAX_VALUE);
         int n = Params.intParam("limit", limit, 100, 1, config.maxPageSize());
-        return store.read(caller.key(), stream, a, n).map(Dtos.PageOut::of);
+        boolean binary = PageFormat.wanted(headers.getAcceptableMediaTypes());
+        return store.read(caller.key(), stream, a, n).map(p -> binary
+                ? Response.ok(PageFormat.encode(p), PageFormat.TYPE).build()
+                : Response.ok(Dtos.PageOut.of(p), MediaType.APPLICATION_JSON_TYPE).build());
     }
 }

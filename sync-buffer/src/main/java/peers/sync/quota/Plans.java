@@ -30,18 +30,24 @@ public class Plans {
 
     public Uni<Plan> of(SqlConnection conn, String owner, Instant now) {
         return conn.preparedQuery("SELECT plan, retention_days, max_bytes, max_records, valid_until FROM entitlements WHERE peer_key = $1")
-                .execute(Tuple.of(owner)).map(rows -> {
-                    if (rows.rowCount() == 0) {
-                        return free();
-                    }
-                    Row r = rows.iterator().next();
-                    OffsetDateTime until = r.getOffsetDateTime("valid_until");
-                    if (until != null && !until.toInstant().isAfter(now)) {
-                        return free();
-                    }
-                    return new Plan(r.getString("plan"), Math.max(1, Math.min(r.getInteger("retention_days"), config.maxRetentionDays())),
-                            r.getLong("max_bytes"), r.getLong("max_records"));
-                });
+                .execute(Tuple.of(owner)).map(rows -> rows.rowCount() == 0 ? free() : of(rows.iterator().next(), now));
+    }
+
+    /**
+     * The plan from a row with the columns of {@code entitlements} ({@code plan}, {@code retention_days},
+     * {@code max_bytes}, {@code max_records}, {@code valid_until}), e.g. of an outer join: a null {@code plan}
+     * (no entitlement) or one no longer valid at {@code now} is the free plan.
+     */
+    public Plan of(Row r, Instant now) {
+        if (r.getString("plan") == null) {
+            return free();
+        }
+        OffsetDateTime until = r.getOffsetDateTime("valid_until");
+        if (until != null && !until.toInstant().isAfter(now)) {
+            return free();
+        }
+        return new Plan(r.getString("plan"), Math.max(1, Math.min(r.getInteger("retention_days"), config.maxRetentionDays())),
+                r.getLong("max_bytes"), r.getLong("max_records"));
     }
 
     static OffsetDateTime utc(Instant t) {

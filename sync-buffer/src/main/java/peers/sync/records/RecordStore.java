@@ -69,20 +69,29 @@ public class RecordStore {
         // PostgreSQL keeps microseconds: answer with what a later read returns.
         Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
         OffsetDateTime nowUtc = now.atOffset(ZoneOffset.UTC);
-        String[] ids = batch.stream().map(NewRecord::id).toArray(String[]::new);
+        String[] ids = new String[batch.size()];
+        for (int i = 0; i < ids.length; i++) {
+            ids[i] = batch.get(i).id();
+        }
         return pool.withTransaction(conn -> access.require(conn, streamId, caller, Role.WRITE, true)
-                .chain(grant -> existing(conn, grant, ids, nowUtc)
+                .chain(grant -> state(conn, grant, ids, nowUtc)
                         .chain(rows -> {
                             Map<String, StoredRecord> existing = new HashMap<>();
-                            for (Row r : rows == null ? List.<Row>of() : rows) {
-                                StoredRecord s = stored(r);
-                                existing.put(s.id(), s);
+                            Row first = null;
+                            for (Row r : rows) {
+                                first = first == null ? r : first;
+                                if (r.getValue("seq") != null) {
+                                    StoredRecord s = stored(r);
+                                    existing.put(s.id(), s);
+                                }
                             }
                             List<NewRecord> fresh = new ArrayList<>();
+                            long bytes = 0;
                             for (NewRecord n : batch) {
                                 StoredRecord old = existing.get(n.id());
                                 if (old == null) {
                                     fresh.add(n);
+                                    bytes += n.ciphertext().length;
                                 } else if (!Arrays.equals(old.ciphertext(), n.ciphertext())) {
                                     throw new ProblemException(SyncProblems.RECORD_ID_CONFLICT, "record '" + n.id() + "' is stored with other "
                                             + "ciphertext (seq " + old.seq() + "); a record id names one record: use a new id").with("record", n.id());
@@ -91,48 +100,45 @@ public class RecordStore {
                             if (fresh.isEmpty()) {
                                 return Uni.createFrom().item(outcomes(batch, existing, Map.of()));
                             }
-                            return plans.of(conn, grant.ownerKey(), now)
-                                    .chain(plan -> checkQuota(conn, grant.ownerKey(), plan, fresh, nowUtc)
-                                            .chain(() -> insert(conn, grant, caller, plan, fresh, nowUtc)))
-                                    .map(inserted -> outcomes(batch, existing, inserted));
+                            Plan plan = plans.of(first, now);
+                            checkQuota(plan, first.getLong("used_bytes"), first.getLong("used_records"), fresh.size(), bytes);
+                            return insert(conn, grant, caller, plan, fresh, bytes, nowUtc).map(inserted -> outcomes(batch, existing, inserted));
                         })));
     }
 
     /**
-     * The retained records of the stream with one of {@code ids}. The stream's records all expire by its
-     * {@code last_expires}, so only the day partitions from now to that day can hold them: bounding
-     * {@code expires_at} on both sides lets PostgreSQL skip every other partition (days ahead up to the longest
-     * retention exist for other streams).
+     * What an append needs to know besides the grant, in one statement: the owner's usage of the live days and
+     * entitlement (on every row), and the stream's retained records with one of {@code ids} (one row each; none:
+     * one row with null record columns). The stream's records all expire by its {@code last_expires}, so only
+     * the day partitions from now to that day can hold them: bounding {@code expires_at} on both sides lets
+     * PostgreSQL skip every other partition (days ahead up to the longest retention exist for other streams);
+     * a stream without records gets an empty range.
      */
-    private static Uni<io.vertx.mutiny.sqlclient.RowSet<Row>> existing(SqlConnection conn, Access.Grant grant, String[] ids, OffsetDateTime now) {
-        if (grant.lastExpires() == null) {
-            return Uni.createFrom().item((io.vertx.mutiny.sqlclient.RowSet<Row>) null);
-        }
-        return conn.preparedQuery("SELECT record_id, seq, author_key, ciphertext, created_at, expires_at FROM records "
-                        + "WHERE stream_id = $1 AND record_id = ANY($2) AND expires_at > $3 AND expires_at <= $4")
-                .execute(Tuple.of(grant.streamId(), ids, now, grant.lastExpires()));
+    private static Uni<io.vertx.mutiny.sqlclient.RowSet<Row>> state(SqlConnection conn, Access.Grant grant, String[] ids, OffsetDateTime now) {
+        OffsetDateTime last = grant.lastExpires() == null ? now : grant.lastExpires();
+        return conn.preparedQuery(STATE_SQL).execute(Tuple.of(grant.ownerKey(), now.toLocalDate(), grant.streamId(), ids, now, last));
     }
 
-    private Uni<Void> checkQuota(SqlConnection conn, String owner, Plan plan, List<NewRecord> fresh, OffsetDateTime now) {
-        long bytes = fresh.stream().mapToLong(n -> n.ciphertext().length).sum();
-        return conn.preparedQuery("SELECT coalesce(sum(bytes), 0) AS b, coalesce(sum(records), 0) AS n FROM usage_days WHERE owner_key = $1 AND day >= $2")
-                .execute(Tuple.of(owner, now.toLocalDate()))
-                .map(rows -> {
-                    Row r = rows.iterator().next();
-                    long usedBytes = r.getLong("b");
-                    long usedRecords = r.getLong("n");
-                    if (usedBytes + bytes > plan.maxBytes()) {
-                        throw new ProblemException(SyncProblems.QUOTA_EXCEEDED, "the stream owner's plan '" + plan.name() + "' stores at most "
-                                + plan.maxBytes() + " bytes; " + usedBytes + " are stored and this batch adds " + bytes
-                                + " (space frees as records expire)").with("limit", "sync.bytes").with("max", plan.maxBytes()).with("used", usedBytes);
-                    }
-                    if (usedRecords + fresh.size() > plan.maxRecords()) {
-                        throw new ProblemException(SyncProblems.QUOTA_EXCEEDED, "the stream owner's plan '" + plan.name() + "' stores at most "
-                                + plan.maxRecords() + " records; " + usedRecords + " are stored and this batch adds " + fresh.size()
-                                + " (space frees as records expire)").with("limit", "sync.records").with("max", plan.maxRecords()).with("used", usedRecords);
-                    }
-                    return null;
-                });
+    /** $1 owner, $2 today (UTC), $3 stream, $4 record ids, $5 now, $6 the stream's last expiry. */
+    private static final String STATE_SQL = "SELECT u.used_bytes, u.used_records, e.plan, e.retention_days, e.max_bytes, e.max_records, e.valid_until, "
+            + "x.record_id, x.seq, x.author_key, x.ciphertext, x.created_at, x.expires_at "
+            + "FROM (SELECT coalesce(sum(bytes), 0)::bigint AS used_bytes, coalesce(sum(records), 0)::bigint AS used_records "
+            + "FROM usage_days WHERE owner_key = $1 AND day >= $2) u "
+            + "LEFT JOIN entitlements e ON e.peer_key = $1 "
+            + "LEFT JOIN LATERAL (SELECT record_id, seq, author_key, ciphertext, created_at, expires_at FROM records "
+            + "WHERE stream_id = $3 AND record_id = ANY($4) AND expires_at > $5 AND expires_at <= $6) x ON true";
+
+    private static void checkQuota(Plan plan, long usedBytes, long usedRecords, int records, long bytes) {
+        if (usedBytes + bytes > plan.maxBytes()) {
+            throw new ProblemException(SyncProblems.QUOTA_EXCEEDED, "the stream owner's plan '" + plan.name() + "' stores at most "
+                    + plan.maxBytes() + " bytes; " + usedBytes + " are stored and this batch adds " + bytes
+                    + " (space frees as records expire)").with("limit", "sync.bytes").with("max", plan.maxBytes()).with("used", usedBytes);
+        }
+        if (usedRecords + records > plan.maxRecords()) {
+            throw new ProblemException(SyncProblems.QUOTA_EXCEEDED, "the stream owner's plan '" + plan.name() + "' stores at most "
+                    + plan.maxRecords() + " records; " + usedRecords + " are stored and this batch adds " + records
+                    + " (space frees as records expire)").with("limit", "sync.records").with("max", plan.maxRecords()).with("used", usedRecords);
+        }
     }
 
     /**
@@ -142,10 +148,9 @@ public class RecordStore {
      * which PostgreSQL delivers at commit only, in commit order, to every replica that listens.
      */
     private Uni<Map<String, StoredRecord>> insert(SqlConnection conn, Access.Grant grant, PeerKey caller, Plan plan, List<NewRecord> fresh,
-            OffsetDateTime now) {
+            long bytes, OffsetDateTime now) {
         int n = fresh.size();
         OffsetDateTime wanted = now.plusDays(plan.retentionDays());
-        long bytes = fresh.stream().mapToLong(r -> r.ciphertext().length).sum();
         String[] ids = new String[n];
         Buffer[] ciphertexts = new Buffer[n];
         for (int i = 0; i < n; i++) {
