@@ -168,16 +168,17 @@ class KafkaOutageIT {
         for (String topic : new HashSet<>(TOPICS.values())) {
             onTopic.put(topic, Topics.readAll(kafka.bootstrapServers(), topic));
         }
-        int duplicates = 0;
+        Map<String, Integer> duplicates = new java.util.TreeMap<>();
         for (var held : heldSeen.entrySet()) {
             List<Topics.Event> events = onTopic.get(TOPICS.get(held.getKey()));
             Map<String, Long> copies = events.stream().collect(Collectors.groupingBy(Topics.Event::id, Collectors.counting()));
             Set<String> missing = new HashSet<>(held.getValue());
             missing.removeAll(copies.keySet());
             assertEquals(Set.of(), missing, held.getKey() + "'s held events on " + TOPICS.get(held.getKey()));
-            duplicates += (int) held.getValue().stream().mapToLong(id -> copies.get(id) - 1).sum();
+            duplicates.put(held.getKey(), (int) held.getValue().stream().mapToLong(id -> copies.get(id) - 1).sum());
         }
-        System.out.printf("held events published more than once: %d%n", duplicates);
+        // at-least-once: a copy more is allowed (consumers deduplicate), so it is reported, not refused
+        System.out.printf("extra copies of held events on their topics, per producer: %s%n", duplicates);
 
         // consumers: each held event id processed once, the state is the newest event's
         Set<String> entitlementEvents = heldSeen.get("billing");

@@ -53,9 +53,11 @@ final class Stack {
     /** The key affiliate-billing takes operator requests from (peers.billing.operator-keys). */
     final TestPeer operator = TestPeer.create();
     private final Map<String, ServiceProcess> running = new ConcurrentHashMap<>();
+    private final Map<String, Path> snapshots = new ConcurrentHashMap<>();
 
     private Stack() {
         this.infra = PeersInfra.get();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> snapshots.values().forEach(FileTreesQuietly::delete), "reliability-snapshots"));
     }
 
     /** The stack with every service started (in parallel, the first time). */
@@ -80,8 +82,15 @@ final class Stack {
     /** Starts (another) process of {@code module} under {@code name}, e.g. a second signaling replica. */
     ServiceProcess start(String name, String module) {
         try {
-            ServiceProcess p = new ServiceProcess(root().resolve(module).resolve("target/quarkus-app/quarkus-run.jar"), config(module));
-            p.start(START_TIMEOUT);
+            ServiceProcess p;
+            try {
+                p = new ServiceProcess(snapshot(module).resolve("quarkus-run.jar"), config(module)).start(START_TIMEOUT);
+            } catch (IllegalStateException failed) {
+                // the module may have been rebuilt while it was copied: copy it again, once
+                System.out.printf("%s did not start (%s); copying its package again%n", name, failed.getMessage().lines().findFirst().orElse(""));
+                snapshots.remove(module);
+                p = new ServiceProcess(snapshot(module).resolve("quarkus-run.jar"), config(module)).start(START_TIMEOUT);
+            }
             running.put(name, p);
             return p;
         } catch (IOException e) {
@@ -89,6 +98,60 @@ final class Stack {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * A private copy of the module's packaged application ({@code target/quarkus-app}) under this module's
+     * {@code target/apps}, taken once per JVM: the tests run what was packaged when they started, even if the
+     * module is rebuilt meanwhile (on a shared work tree, a rebuild replaces the jars under a running process).
+     */
+    private Path snapshot(String module) throws IOException, InterruptedException {
+        Path existing = snapshots.get(module);
+        if (existing != null) {
+            return existing;
+        }
+        Path source = root().resolve(module).resolve("target/quarkus-app");
+        if (!Files.isRegularFile(source.resolve("quarkus-run.jar"))) {
+            throw new IllegalStateException("no packaged " + module + " at " + source + ": package the services first (./mvnw package)");
+        }
+        Path target = root().resolve("reliability/target/apps").resolve(module + "-" + ProcessHandle.current().pid() + "-" + System.nanoTime());
+        for (int attempt = 1; ; attempt++) {
+            try {
+                copyTree(source, target);
+                snapshots.put(module, target);
+                return target;
+            } catch (IOException | UncheckedIOException e) {
+                if (attempt == 5) {
+                    throw e;
+                }
+                Thread.sleep(5_000); // being rebuilt
+                FileTreesQuietly.delete(target);
+            }
+        }
+    }
+
+    private static void copyTree(Path from, Path to) throws IOException {
+        try (var paths = Files.walk(from)) {
+            for (Path p : (Iterable<Path>) paths::iterator) {
+                Path dest = to.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(dest);
+                } else {
+                    Files.copy(p, dest);
+                }
+            }
+        }
+    }
+
+    /** Deletes a directory tree, ignoring what cannot be deleted. */
+    private static final class FileTreesQuietly {
+        static void delete(Path dir) {
+            try (var paths = Files.walk(dir)) {
+                paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            } catch (IOException | UncheckedIOException ignored) {
+                // best effort
+            }
         }
     }
 
