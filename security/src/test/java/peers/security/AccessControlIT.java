@@ -59,6 +59,14 @@ class AccessControlIT {
     record Row(Svc svc, String resource, String method, String path, Auth auth, Set<Actor> actors, Function<World, Http.Req> build) {
     }
 
+    /** A WebSocket operation: the outcome for an actor is the server's answer frame ("subscribed", "error not-a-member", ...). */
+    record WsRow(Svc svc, String resource, String operation, Set<Actor> actors, String success, WsScenario scenario) {
+    }
+
+    interface WsScenario {
+        String run(World w, Actor actor) throws Exception;
+    }
+
     static final Set<Actor> SIGNED_ALL = EnumSet.of(Actor.OTHER, Actor.REMOVED, Actor.UNSIGNED, Actor.REPLAYED, Actor.EXPIRED);
 
     static Stack stack;
@@ -191,6 +199,83 @@ class AccessControlIT {
         return rows;
     }
 
+    static List<WsRow> wsRows() {
+        List<WsRow> rows = new ArrayList<>();
+        rows.add(new WsRow(Svc.SIGNALING, "connection as a key", "WS /signal/v1/ws auth", EnumSet.of(Actor.OTHER, Actor.UNSIGNED, Actor.REPLAYED),
+                "authenticated", (w, actor) -> {
+                    try (Ws ws = new Ws(w, "/signal/v1/ws")) {
+                        return switch (actor) {
+                            case UNSIGNED -> ws.answer(Map.of("type", "join", "room", "r-" + UUID.randomUUID()));
+                            case OTHER -> ws.answer(ws.auth(w.owner.id(), w.stranger)); // claims the owner's key
+                            case REPLAYED -> ws.answer(replayedAuth(w, "/signal/v1/ws"));
+                            default -> ws.answer(ws.auth(w.owner.id(), w.owner));
+                        };
+                    }
+                }));
+        rows.add(new WsRow(Svc.SYNC_BUFFER, "live tail", "WS /sync/v1/tail subscribe", EnumSet.of(Actor.OTHER, Actor.REMOVED, Actor.UNSIGNED, Actor.REPLAYED),
+                "subscribed", (w, actor) -> {
+                    try (Ws ws = new Ws(w, "/sync/v1/tail")) {
+                        Map<String, Object> subscribe = Map.of("type", "subscribe", "stream", w.id("stream"), "after", 0);
+                        String authed = switch (actor) {
+                            case UNSIGNED -> "authenticated";
+                            case OTHER -> ws.answer(ws.auth(w.stranger.id(), w.stranger));
+                            case REMOVED -> ws.answer(ws.auth(w.removed.id(), w.removed));
+                            case REPLAYED -> ws.answer(replayedAuth(w, "/sync/v1/tail"));
+                            default -> ws.answer(ws.auth(w.owner.id(), w.owner));
+                        };
+                        return authed.equals("authenticated") ? ws.answer(subscribe) : authed;
+                    }
+                }));
+        return rows;
+    }
+
+    /** The owner's auth frame from one socket, sent again on another (whose challenge differs). */
+    static Map<String, Object> replayedAuth(World w, String path) throws Exception {
+        try (Ws first = new Ws(w, path)) {
+            Map<String, Object> frame = first.auth(w.owner.id(), w.owner);
+            String answer = first.answer(frame);
+            if (!answer.equals("authenticated")) {
+                throw new AssertionError("the owner's own authentication failed: " + answer);
+            }
+            return frame;
+        }
+    }
+
+    /** One WebSocket of the matrix: waits for the challenge, sends frames, reads the answer as a table cell. */
+    static final class Ws implements AutoCloseable {
+        final peers.testing.ws.WsTestClient client;
+        final String path;
+        final String challenge;
+
+        Ws(World w, String path) throws InterruptedException {
+            this.path = path;
+            this.client = peers.testing.ws.WsTestClient.connect(java.net.URI.create(w.base.replace("http://", "ws://") + path));
+            this.challenge = client.awaitType(peers.common.ws.WsAuth.CHALLENGE, java.time.Duration.ofSeconds(10)).path("challenge").asText();
+        }
+
+        /** An auth frame claiming {@code key}, signed over this socket's challenge by {@code signer}. */
+        Map<String, Object> auth(String key, peers.testing.peers.TestPeer signer) {
+            return Map.of("type", peers.common.ws.WsAuth.AUTH, "key", key, "signature",
+                    peers.common.identity.Base64Url.encode(signer.sign(peers.common.ws.WsAuth.message(path, challenge))));
+        }
+
+        String answer(Map<String, Object> frame) throws InterruptedException {
+            client.sendJson(frame);
+            try {
+                var n = client.await(f -> !f.path("type").asText().equals(peers.common.ws.WsAuth.CHALLENGE), java.time.Duration.ofSeconds(10));
+                String type = n.path("type").asText();
+                return type.equals("error") ? "error " + n.path("code").asText() : type;
+            } catch (AssertionError none) {
+                return client.closed().isDone() ? "closed " + client.closed().join() : "no answer";
+            }
+        }
+
+        @Override
+        public void close() {
+            client.close();
+        }
+    }
+
     /** A request on the world's service, {placeholders} filled from its ids. */
     static Http.Req req(World w, String method, String path) {
         String p = path;
@@ -219,9 +304,9 @@ class AccessControlIT {
                 cast(w, actor);
                 Http.Req req = row.build().apply(w);
                 authenticate(row, w, actor, req);
-                Map<String, Long> before = db.counts(row.svc().schema);
+                Map<String, String> before = db.counts(row.svc().schema);
                 Http.Res res = req.send();
-                Map<String, Long> after = db.counts(row.svc().schema);
+                Map<String, String> after = db.counts(row.svc().schema);
                 outcome.put(actor, refusal(row, actor, req, res, before, after, failures));
             }
             cast(w, Actor.OWNER);
@@ -234,9 +319,9 @@ class AccessControlIT {
             }
             collectSecrets(row, res);
             if (row.actors().contains(Actor.REPLAYED)) {
-                Map<String, Long> before = db.counts(row.svc().schema);
+                Map<String, String> before = db.counts(row.svc().schema);
                 Http.Res replay = req.send();
-                Map<String, Long> after = db.counts(row.svc().schema);
+                Map<String, String> after = db.counts(row.svc().schema);
                 outcome.put(Actor.REPLAYED, refusal(row, Actor.REPLAYED, req, replay, before, after, failures));
                 if (replay.status() != 401) {
                     failures.add(label(row) + ": a replay must be 401, got " + replay.status());
@@ -246,7 +331,33 @@ class AccessControlIT {
             }
             cells.add(outcome);
         }
-        String table = table(rows, cells);
+        List<WsRow> wsRows = wsRows();
+        List<Map<Actor, String>> wsCells = new ArrayList<>();
+        for (WsRow row : wsRows) {
+            World w = Worlds.create(stack, row.svc(), db);
+            Map<Actor, String> outcome = new EnumMap<>(Actor.class);
+            for (Actor actor : Actor.values()) {
+                if (actor != Actor.OWNER && !row.actors().contains(actor)) {
+                    outcome.put(actor, "–");
+                    continue;
+                }
+                Map<String, String> before = db.counts(row.svc().schema);
+                String cell = row.scenario().run(w, actor);
+                Map<String, String> after = db.counts(row.svc().schema);
+                outcome.put(actor, cell);
+                if (actor == Actor.OWNER && !cell.equals(row.success())) {
+                    failures.add(row.svc().module + " " + row.operation() + ": the owner got " + cell);
+                }
+                if (actor != Actor.OWNER && !cell.startsWith("error ") && !cell.startsWith("closed ")) {
+                    failures.add(row.svc().module + " " + row.operation() + " as " + actor.title + ": not refused (" + cell + ")");
+                }
+                if (actor != Actor.OWNER && !before.equals(after)) {
+                    failures.add(row.svc().module + " " + row.operation() + " as " + actor.title + ": a refusal changed stored rows");
+                }
+            }
+            wsCells.add(outcome);
+        }
+        String table = table(rows, cells) + wsTable(wsRows, wsCells);
         String doc = Files.readString(DOC, StandardCharsets.UTF_8);
         int begin = doc.indexOf(BEGIN);
         int end = doc.indexOf(END);
@@ -262,7 +373,7 @@ class AccessControlIT {
         }
     }
 
-    private static String refusal(Row row, Actor actor, Http.Req req, Http.Res res, Map<String, Long> before, Map<String, Long> after,
+    private static String refusal(Row row, Actor actor, Http.Req req, Http.Res res, Map<String, String> before, Map<String, String> after,
             List<String> failures) {
         String cell = res.status() + (res.isProblem() && res.problemType() != null ? " " + res.problemType() : "");
         if (res.status() != 401 && res.status() != 403 && res.status() != 404) {
@@ -346,6 +457,19 @@ class AccessControlIT {
 
     private static String label(Row row) {
         return row.svc().module + " " + row.method() + " " + row.path();
+    }
+
+    static String wsTable(List<WsRow> rows, List<Map<Actor, String>> cells) {
+        StringBuilder t = new StringBuilder();
+        for (int i = 0; i < rows.size(); i++) {
+            WsRow row = rows.get(i);
+            t.append("| ").append(row.svc().module).append(" | ").append(row.resource()).append(" | `").append(row.operation()).append("` |");
+            for (Actor a : Actor.values()) {
+                t.append(' ').append(cells.get(i).get(a)).append(" |");
+            }
+            t.append('\n');
+        }
+        return t.toString();
     }
 
     static String table(List<Row> rows, List<Map<Actor, String>> cells) {

@@ -34,8 +34,11 @@ final class Db implements AutoCloseable {
         }
     }
 
-    /** Row counts of the schema's tables (partitioned tables counted whole), volatile ones left out. */
-    Map<String, Long> counts(String schema) {
+    /**
+     * Per table of the schema (partitioned tables whole, volatile ones left out): its row count and a hash of
+     * every row's content, so that an update is seen as well as an insert or a delete.
+     */
+    Map<String, String> counts(String schema) {
         List<String> tables = new ArrayList<>();
         try (Statement s = connection.createStatement();
                 ResultSet rs = s.executeQuery("SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
@@ -48,7 +51,7 @@ final class Db implements AutoCloseable {
         } catch (SQLException e) {
             throw new IllegalStateException(e);
         }
-        Map<String, Long> counts = new TreeMap<>();
+        Map<String, String> counts = new TreeMap<>();
         if (tables.isEmpty()) {
             return counts;
         }
@@ -57,11 +60,12 @@ final class Db implements AutoCloseable {
             if (!sql.isEmpty()) {
                 sql.append(" UNION ALL ");
             }
-            sql.append("SELECT '").append(t).append("', count(*) FROM ").append(schema).append('.').append('"').append(t).append('"');
+            sql.append("SELECT '").append(t).append("', count(*) || ':' || coalesce(sum(hashtext(x::text)::bigint), 0) FROM ")
+                    .append(schema).append('.').append('"').append(t).append("\" x");
         }
         try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery(sql.toString())) {
             while (rs.next()) {
-                counts.put(rs.getString(1), rs.getLong(2));
+                counts.put(rs.getString(1), rs.getString(2));
             }
         } catch (SQLException e) {
             throw new IllegalStateException(e);

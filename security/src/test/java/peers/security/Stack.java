@@ -105,6 +105,8 @@ public final class Stack {
         configs.get(Svc.AFFILIATE_BILLING).put("peers.billing.stripe.webhook-secret", stripeWebhookSecret);
         // Stripe's API stands nowhere: nothing in these suites may reach it (the provider is manual).
         configs.get(Svc.AFFILIATE_BILLING).put("peers.billing.stripe.api-base", "http://127.0.0.1:9");
+        // renewals only when asked for: a scheduled run would change rows while a suite checks that a refused request did not
+        configs.get(Svc.AFFILIATE_BILLING).put("peers.billing.renewal-interval", "off");
         configs.get(Svc.AFFILIATE_BILLING).putAll(generous("billing.write", "billing.read", "billing.webhook"));
 
         List<CompletableFuture<Void>> starts = new ArrayList<>();
