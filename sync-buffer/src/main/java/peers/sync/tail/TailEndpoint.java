@@ -1,6 +1,5 @@
 package peers.sync.tail;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.websockets.next.OnClose;
 import io.quarkus.websockets.next.OnOpen;
@@ -16,7 +15,6 @@ import peers.common.identity.PeerKey;
 import peers.common.problems.ProblemException;
 import peers.common.ws.WsAuth;
 import peers.sync.records.RecordStore;
-import peers.sync.streams.StreamService;
 
 /**
  * {@code /sync/v1/tail}: the live tail of the streams a member subscribes to, as JSON text frames.
@@ -59,23 +57,17 @@ public class TailEndpoint {
 
     @OnTextMessage
     public Uni<Void> message(String text, WebSocketConnection c) {
-        JsonNode m;
-        try {
-            m = json.readTree(text);
-        } catch (Exception e) {
-            m = null;
-        }
-        if (m == null || !m.isObject()) {
+        TailFrames.Frame frame = TailFrames.parse(json, text);
+        if (frame instanceof TailFrames.Malformed) {
             return error(c, "malformed-request", "frames are JSON objects with a 'type'", null);
         }
-        String type = m.path("type").asText("");
         String key = c.userData().get(KEY);
-        if (WsAuth.AUTH.equals(type)) {
+        if (frame instanceof TailFrames.Auth auth) {
             if (key != null) {
                 return error(c, "conflict", "this socket is already authenticated as " + key, null);
             }
             try {
-                PeerKey k = WsAuth.verify(PATH, c.userData().get(CHALLENGE), m.path("key").asText(null), m.path("signature").asText(null));
+                PeerKey k = WsAuth.verify(PATH, c.userData().get(CHALLENGE), auth.key(), auth.signature());
                 c.userData().put(KEY, k.toString());
                 return send(c, Map.of("type", WsAuth.AUTHENTICATED, "key", k.toString()));
             } catch (ProblemException e) {
@@ -85,25 +77,17 @@ public class TailEndpoint {
         if (key == null) {
             return error(c, "signature-required", "authenticate first: answer the challenge with {\"type\":\"auth\",\"key\":…,\"signature\":…}", null);
         }
-        return switch (type) {
-            case "subscribe" -> subscribe(c, PeerKey.parse(key), m);
-            case "unsubscribe" -> unsubscribe(c, m.path("stream").asText(""));
-            default -> error(c, "malformed-request", "unknown frame type '" + type + "'; expected subscribe or unsubscribe", null);
+        return switch (frame) {
+            case TailFrames.Subscribe s -> subscribe(c, PeerKey.parse(key), s.stream(), s.after());
+            case TailFrames.Unsubscribe u -> unsubscribe(c, u.stream());
+            case TailFrames.Invalid i -> error(c, i.code(), i.message(), i.stream());
+            case TailFrames.Unknown u -> error(c, "malformed-request", "unknown frame type '" + u.type() + "'; expected subscribe or unsubscribe", null);
+            case TailFrames.Malformed m -> error(c, "malformed-request", "frames are JSON objects with a 'type'", null);
+            case TailFrames.Auth a -> error(c, "conflict", "this socket is already authenticated as " + key, null);
         };
     }
 
-    private Uni<Void> subscribe(WebSocketConnection c, PeerKey caller, JsonNode m) {
-        String stream = m.path("stream").asText("");
-        JsonNode afterNode = m.path("after");
-        long after = afterNode.isMissingNode() || afterNode.isNull() ? 0 : afterNode.canConvertToLong() && afterNode.isIntegralNumber() ? afterNode.asLong() : -1;
-        if (after < 0) {
-            return error(c, "invalid-field", "'after' is the last sequence the client has: an integer >= 0", stream);
-        }
-        try {
-            StreamService.checkId(stream);
-        } catch (ProblemException e) {
-            return error(c, e.type().name(), e.detail(), stream);
-        }
+    private Uni<Void> subscribe(WebSocketConnection c, PeerKey caller, String stream, long after) {
         Map<String, TailHub.Subscription> mine = subscriptions.computeIfAbsent(c.id(), k -> new ConcurrentHashMap<>());
         TailHub.Subscription existing = mine.get(stream);
         if (existing != null && !existing.closed) {
