@@ -39,7 +39,8 @@ public final class Frames {
     }
 
     /**
-     * The JSON object in {@code text}, or null when it is not exactly one (trailing content included). A
+     * The JSON object in {@code text}, or null when it is not exactly one (trailing content included) or
+     * repeats a top-level member name. A
      * top-level {@code payload} or {@code data} is validated but kept as its raw text ({@link #rawPayload}):
      * it is relayed unchanged, so it is never turned into a tree and written back.
      */
@@ -51,6 +52,11 @@ public final class Frames {
             ObjectNode o = JSON.createObjectNode();
             while (p.nextToken() == JsonToken.FIELD_NAME) {
                 String name = p.currentName();
+                if (o.has(name)) {
+                    // a repeated member is read differently by different parsers (first or last wins): refused,
+                    // so that what a recipient reads from a relayed frame is what this server routed on
+                    return null;
+                }
                 JsonToken t = p.nextToken();
                 if (OPAQUE.contains(name)) {
                     int start = (int) p.currentTokenLocation().getCharOffset();

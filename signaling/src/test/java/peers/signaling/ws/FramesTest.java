@@ -26,7 +26,7 @@ class FramesTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"", "[]", "1", "{", "{\"payload\":}", "{\"payload\":[1,}", "{\"payload\":\"\\q\"}", "{\"a\":1} {}",
-        "{\"a\":1}x", "{\"payload\":tru}", "{\"payload\":\"a\nb\"}", "not json"})
+        "{\"a\":1}x", "{\"type\":\"OFFER\",\"dst\":\"a\",\"dst\":\"b\"}", "{\"payload\":tru}", "{\"payload\":\"a\nb\"}", "not json"})
     void notExactlyOneObject(String text) {
         assertNull(Frames.parseObject(text), text);
     }
