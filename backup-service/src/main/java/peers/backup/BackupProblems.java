@@ -24,6 +24,7 @@ public final class BackupProblems {
     public static final ProblemType STORAGE_UNAVAILABLE = ProblemType.of("storage-unavailable", 503, "The object store is unreachable");
     public static final ProblemType BLOB_MISMATCH = ProblemType.of("blob-mismatch", 400, "The blob's content does not hash to its name");
     public static final ProblemType APPEND_ONLY = ProblemType.of("append-only", 403, "The token is append-only");
+    public static final ProblemType RANGE_NOT_SATISFIABLE = ProblemType.of("range-not-satisfiable", 416, "Range not satisfiable");
     public static final ProblemType LENGTH_REQUIRED = ProblemType.of("length-required", 411, "Content-Length is required");
 
     private BackupProblems() {

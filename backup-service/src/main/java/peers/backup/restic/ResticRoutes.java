@@ -10,14 +10,12 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import java.nio.charset.StandardCharsets;
-import java.util.Base64;
-import java.util.Set;
 import org.jboss.logging.Logger;
 import peers.backup.BackupConfig;
 import peers.backup.BackupProblems;
 import peers.backup.repos.Ids;
 import peers.backup.repos.TokenService;
+import peers.backup.restic.ResticRequests.Target;
 import peers.backup.storage.ObjectStore;
 import peers.common.limits.RateLimiter;
 import peers.common.problems.ProblemException;
@@ -39,9 +37,8 @@ import peers.common.problems.Problems;
 @ApplicationScoped
 public class ResticRoutes {
 
-    public static final String PREFIX = "/backup/restic/";
+    public static final String PREFIX = ResticRequests.PREFIX;
     private static final Logger LOG = Logger.getLogger(ResticRoutes.class);
-    private static final Set<String> TYPES = Set.of("data", "keys", "locks", "snapshots", "index");
     private static final String V2 = "application/vnd.x.restic.rest.v2";
 
     private final TokenService tokens;
@@ -64,34 +61,20 @@ public class ResticRoutes {
         router.route(PREFIX + "*").order(-50).handler(this::handle);
     }
 
-    /** One parsed request: repository, file kind (a type, or "config"), name (null for a listing), and the grant. */
-    record Target(String repo, String kind, String name) {
-        String key() {
-            return "config".equals(kind) ? repo + "/restic/config" : repo + "/restic/" + kind + "/" + name;
-        }
-    }
-
     private void handle(RoutingContext rc) {
         HttpServerRequest req = rc.request();
         req.pause();
         String path = rc.normalizedPath();
         try {
-            String rest = path.substring(PREFIX.length());
-            int slash = rest.indexOf('/');
-            String repo = slash < 0 ? rest : rest.substring(0, slash);
-            String sub = slash < 0 ? "" : rest.substring(slash + 1);
-            String[] credentials = basic(req.getHeader("Authorization"));
+            String[] credentials = ResticRequests.basic(req.getHeader("Authorization"));
             if (credentials == null) {
-                throw unauthorized();
+                throw ResticRequests.unauthorized();
             }
-            if (repo.length() != 22) {
-                throw unauthorized();
-            }
-            Ids.checkRandom("repo", repo);
-            Target target = parse(repo, sub, req.method());
+            Target target = ResticRequests.target(path);
+            String repo = target.repo();
             tokens.authenticate(repo, credentials[0], credentials[1]).subscribe().with(grant -> {
                 if (grant == null) {
-                    fail(rc, unauthorized());
+                    fail(rc, ResticRequests.unauthorized());
                     return;
                 }
                 try {
@@ -105,28 +88,6 @@ public class ResticRoutes {
         } catch (RuntimeException e) {
             fail(rc, e);
         }
-    }
-
-    private Target parse(String repo, String sub, HttpMethod method) {
-        if (sub.isEmpty()) {
-            return new Target(repo, null, null);
-        }
-        if (sub.equals("config")) {
-            return new Target(repo, "config", "config");
-        }
-        int slash = sub.indexOf('/');
-        String type = slash < 0 ? sub : sub.substring(0, slash);
-        if (!TYPES.contains(type)) {
-            throw new ProblemException(ProblemType.NOT_FOUND, "no restic file type '" + type + "'; the types are config, data, keys, locks, snapshots, index");
-        }
-        String name = slash < 0 ? "" : sub.substring(slash + 1);
-        if (name.isEmpty()) {
-            return new Target(repo, type, null);
-        }
-        if (!Ids.isSha256(name)) {
-            throw new ProblemException(ProblemType.MALFORMED_REQUEST, "a restic file name is its SHA-256 as 64 lower-case hex digits").with("field", "name");
-        }
-        return new Target(repo, type, name);
     }
 
     private void dispatch(RoutingContext rc, TokenService.Grant grant, Target t) {
@@ -184,7 +145,7 @@ public class ResticRoutes {
     }
 
     private void read(RoutingContext rc, Target t) {
-        String range = rc.request().getHeader("Range");
+        String range = ResticRequests.range(rc.request().getHeader("Range"));
         files.size(t.repo(), t.kind(), t.name()).subscribe().with(size -> {
             rc.request().resume();
             if (size == null) {
@@ -205,7 +166,7 @@ public class ResticRoutes {
                 }
                 if (s3.statusCode() == 416) {
                     s3.resume();
-                    fail(rc, new ProblemException(ProblemType.of("range-not-satisfiable", 416, "Range not satisfiable"), "the range is outside the file"));
+                    fail(rc, ResticRequests.notSatisfiable("the range is outside the file"));
                     return;
                 }
                 if (s3.statusCode() / 100 != 2) {
@@ -288,25 +249,6 @@ public class ResticRoutes {
                     metrics.count(t.repo(), "delete", size);
                     rc.response().setStatusCode(200).end();
                 }, e -> fail(rc, e));
-    }
-
-    private static ProblemException unauthorized() {
-        return new ProblemException(ProblemType.of("token-invalid", 401, "A valid repository token is required"),
-                "authenticate with HTTP Basic: user = token id, password = token secret, both from POST /backup/v1/repos/{repo}/tokens")
-                .withHeader("WWW-Authenticate", "Basic realm=\"restic\"");
-    }
-
-    static String[] basic(String header) {
-        if (header == null || !header.regionMatches(true, 0, "Basic ", 0, 6)) {
-            return null;
-        }
-        try {
-            String decoded = new String(Base64.getDecoder().decode(header.substring(6).trim()), StandardCharsets.UTF_8);
-            int colon = decoded.indexOf(':');
-            return colon < 0 ? null : new String[] {decoded.substring(0, colon), decoded.substring(colon + 1)};
-        } catch (IllegalArgumentException e) {
-            return null;
-        }
     }
 
     private void fail(RoutingContext rc, Throwable e) {
