@@ -175,6 +175,14 @@ final class Stack {
         return process(name).baseUrl();
     }
 
+    /** The service's management base URL (health, metrics), from the port it was started with. */
+    String managementUrl(String name) {
+        String arg = handle(process(name)).flatMap(h -> h.info().arguments()).stream().flatMap(java.util.Arrays::stream)
+                .filter(a -> a.startsWith("-Dquarkus.management.port=")).findFirst()
+                .orElseThrow(() -> new IllegalStateException("no management port for " + name));
+        return "http://127.0.0.1:" + arg.substring(arg.indexOf('=') + 1);
+    }
+
     Map<String, ServiceProcess> processes() {
         return Map.copyOf(running);
     }
