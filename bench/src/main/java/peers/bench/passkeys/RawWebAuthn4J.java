@@ -30,6 +30,7 @@ final class RawWebAuthn4J {
     private final Constructor<?> request;
     private final Constructor<?> parameters;
     private final Method verify;
+    private final Method verifyJson;
 
     RawWebAuthn4J(Path appLib, String originText, String rpId) throws Exception {
         List<URL> jars = new ArrayList<>();
@@ -70,6 +71,7 @@ final class RawWebAuthn4J {
         Class<?> paramsClass = cl.loadClass("com.webauthn4j.data.AuthenticationParameters");
         parameters = paramsClass.getConstructor(spClass, cl.loadClass("com.webauthn4j.credential.CredentialRecord"), List.class, boolean.class, boolean.class);
         verify = managerClass.getMethod("verify", requestClass, paramsClass);
+        verifyJson = managerClass.getMethod("verifyAuthenticationResponseJSON", String.class, paramsClass);
     }
 
     /** A stored credential as the service keeps it: attested credential data, counter 0, UV initialized. */
@@ -78,7 +80,17 @@ final class RawWebAuthn4J {
         return recordCtor.newInstance(null, true, false, false, 0L, acd, null, null, null, null);
     }
 
-    /** Verifies one assertion; throws if WebAuthn4J refuses it. */
+    /**
+     * What a minimal WebAuthn4J server does per login: parse the AuthenticationResponseJSON it received
+     * and verify it against the challenge it issued for this login and the stored credential.
+     */
+    void verifyJson(Object credentialRecord, String authenticationResponseJson, byte[] issuedChallenge) throws Exception {
+        Object sp = serverProperty.newInstance(origin, rpId, challenge.newInstance((Object) issuedChallenge));
+        Object params = parameters.newInstance(sp, credentialRecord, null, true, true);
+        verifyJson.invoke(manager, authenticationResponseJson, params);
+    }
+
+    /** Verifies one assertion from its already decoded parts; throws if WebAuthn4J refuses it. */
     void verify(Object credentialRecord, byte[] credentialId, byte[] userHandle, SoftPasskey.Assertion a) throws Exception {
         Object sp = serverProperty.newInstance(origin, rpId, challenge.newInstance((Object) a.challenge()));
         Object req = request.newInstance(credentialId, userHandle, a.authenticatorData(), a.clientData(), null, a.signature());

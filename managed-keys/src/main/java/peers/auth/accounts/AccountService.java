@@ -22,6 +22,7 @@ import peers.auth.sessions.Sessions;
 import peers.auth.webauthn.Ceremonies;
 import peers.auth.webauthn.Ceremony;
 import peers.auth.webauthn.CredentialJson;
+import peers.auth.webauthn.LoginChallenges;
 import peers.auth.webauthn.RelyingParty;
 import peers.common.identity.Base64Url;
 import peers.common.identity.PeerKey;
@@ -42,6 +43,7 @@ public class AccountService {
 
     private final Ceremonies ceremonies;
     private final Logins logins;
+    private final LoginChallenges loginChallenges;
     private final RelyingParty rp;
     private final Sessions sessions;
     private final CustodialKeys custodial;
@@ -49,10 +51,11 @@ public class AccountService {
     private final Clock clock;
     private final AuthConfig config;
 
-    public AccountService(Ceremonies ceremonies, Logins logins, RelyingParty rp, Sessions sessions, CustodialKeys custodial, Outbox outbox, Clock clock,
+    public AccountService(Ceremonies ceremonies, Logins logins, LoginChallenges loginChallenges, RelyingParty rp, Sessions sessions, CustodialKeys custodial, Outbox outbox, Clock clock,
             AuthConfig config) {
         this.ceremonies = ceremonies;
         this.logins = logins;
+        this.loginChallenges = loginChallenges;
         this.rp = rp;
         this.sessions = sessions;
         this.custodial = custodial;
@@ -152,47 +155,62 @@ public class AccountService {
     /** Options for a known account (its passkeys, each with its PRF salt) or, without one, for any discoverable passkey. */
     public Uni<Started> startAuthentication(String accountId) {
         if (accountId == null) {
-            return ceremonies.start("authentication", null, null, null, null).map(c -> new Started(c, List.of()));
+            return loginChallenges.issue(null).map(c -> new Started(c, List.of()));
         }
         checkAccountId(accountId);
         return Panache.withSession(() -> Credential.<Credential>list("accountId = ?1 order by createdAt", accountId)).chain(creds -> {
             if (creds.isEmpty()) {
                 throw new ProblemException(AuthProblems.ACCOUNT_UNKNOWN, "no account has the id '" + accountId + "'");
             }
-            return ceremonies.start("authentication", accountId, null, null, null).map(c -> new Started(c, creds));
+            return loginChallenges.issue(accountId).map(c -> new Started(c, creds));
         });
     }
 
-    /** §7.2 finish: verifies the assertion and its counter, then issues a session (and releases a custodial key when asked). */
+    /**
+     * §7.2 finish: verifies the assertion against the challenge recomputed from the ceremony id, then
+     * spends the challenge, checks and advances the counter and issues a session in one statement (and
+     * releases a custodial key when asked). A finish refused after the id was read spends the challenge
+     * too: each one is good for one response.
+     */
     public Uni<LoggedIn> finishAuthentication(String ceremonyId, JsonNode credentialJson, boolean releaseCustodialKey) {
         CredentialJson.Assertion as = CredentialJson.assertion(credentialJson);
         String credentialId = Base64Url.encode(as.rawId());
-        return logins.consumeAndLoad(ceremonyId, credentialId).chain(started -> {
-            Ceremony c = started.ceremony();
-            Logins.View v = started.view();
-            if (v == null || c.accountId != null && !c.accountId.equals(v.account().id)) {
-                throw new ProblemException(AuthProblems.CREDENTIAL_UNKNOWN, "no passkey with this id is registered"
-                        + (c.accountId == null ? "" : " for the account of this ceremony"));
+        return loginChallenges.parse(ceremonyId).chain(challenge -> logins.load(credentialId).chain(v -> {
+            RelyingParty.Assertion ok;
+            try {
+                if (v == null || challenge.accountId() != null && !challenge.accountId().equals(v.account().id)) {
+                    throw new ProblemException(AuthProblems.CREDENTIAL_UNKNOWN, "no passkey with this id is registered"
+                            + (challenge.accountId() == null ? "" : " for the account of this ceremony"));
+                }
+                if (as.userHandle() != null && !java.util.Arrays.equals(as.userHandle(), v.account().userHandle)) {
+                    throw AuthProblems.rejected("user-handle", "credential.response.userHandle is not the passkey's account");
+                }
+                // The counter is checked by the commit, against the stored value at that instant (WebAuthn §7.2 step 21).
+                ok = rp.verifyAssertion(challenge.challenge(), as, v.credential().attestedCredentialData, 0, v.credential().uvInitialized,
+                        v.credential().backupEligible, false);
+                if (releaseCustodialKey && !v.account().custodial()) {
+                    throw new ProblemException(AuthProblems.NOT_CUSTODIAL, "the account uses mode 'prf': the server holds no key to release; "
+                            + "unwrap the key on the client with the passkey's PRF output");
+                }
+            } catch (ProblemException e) {
+                return loginChallenges.spend(challenge).chain(() -> Uni.createFrom().failure(e));
             }
             Account a = v.account();
             Credential cred = v.credential();
-            if (as.userHandle() != null && !java.util.Arrays.equals(as.userHandle(), a.userHandle)) {
-                throw AuthProblems.rejected("user-handle", "credential.response.userHandle is not the passkey's account");
-            }
-            RelyingParty.Assertion ok = rp.verifyAssertion(c.challenge, as, cred.attestedCredentialData, cred.signCount,
-                    cred.uvInitialized, cred.backupEligible, cred.backupState);
-            if (releaseCustodialKey && !a.custodial()) {
-                throw new ProblemException(AuthProblems.NOT_CUSTODIAL, "the account uses mode 'prf': the server holds no key to release; "
-                        + "unwrap the key on the client with the passkey's PRF output");
-            }
-            return logins.commit(cred, ok.signCount(), ok.backupState()).chain(session -> {
-                if (session == null) {
-                    throw AuthProblems.rejected("counter", "the signature counter did not increase: the passkey may have been cloned");
+            return logins.commit(challenge, v, ok.signCount(), ok.backupState()).chain(done -> {
+                if (done.session() == null) {
+                    return logins.explain(done.challengeWasFresh(), v).map(why -> {
+                        throw switch (why) {
+                            case CHALLENGE_USED -> LoginChallenges.used(ceremonyId);
+                            case CREDENTIAL_GONE -> new ProblemException(AuthProblems.CREDENTIAL_UNKNOWN, "no passkey with this id is registered");
+                            case COUNTER -> AuthProblems.rejected("counter", "the signature counter did not increase: the passkey may have been cloned");
+                        };
+                    });
                 }
                 Uni<byte[]> key = releaseCustodialKey ? Panache.withTransaction(() -> custodial.release(a.id)) : Uni.createFrom().nullItem();
-                return key.map(k -> new LoggedIn(a, cred, session, v.wrap(), k));
+                return key.map(k -> new LoggedIn(a, cred, done.session(), done.wrap(), k));
             });
-        });
+        }));
     }
 
     // ---- session operations ----

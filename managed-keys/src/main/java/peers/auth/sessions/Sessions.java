@@ -77,7 +77,7 @@ public class Sessions {
         return Panache.withTransaction(() -> Session.delete("expiresAt < ?1", cutoff)).replaceWithVoid();
     }
 
-    static String token(String authorization) {
+    public static String token(String authorization) {
         if (authorization == null || authorization.isBlank()) {
             throw new ProblemException(AuthProblems.SESSION_REQUIRED, "send the session token from the login as 'Authorization: Bearer <token>'");
         }

@@ -103,6 +103,8 @@ class AccountsTest {
         Passkey first = new Passkey(Passkey.Engine.EMULATOR_PACKED);
         TestPeer identity = TestPeer.create();
         var s = Auth.signUp(first, identity, "prf", null);
+        // A login first, so that this replica keeps the passkey's login view: its removal must still count below.
+        Auth.loginToken(first, s.accountId());
         // The only passkey cannot go.
         Auth.problem(as(s.token()).delete(Auth.BASE + "/account/credentials/" + s.credentialId()).then(), 409, "last-way-to-unlock");
         putWrap(s.token(), s.credentialId(), Auth.wrap(identity, Passkey.random(32), s.prfSaltId())).statusCode(200);

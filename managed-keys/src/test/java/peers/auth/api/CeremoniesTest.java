@@ -21,6 +21,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import peers.auth.testsupport.Passkey;
 import peers.auth.testsupport.TestClock;
+import peers.common.identity.Base64Url;
 import peers.testing.infra.PeersInfraResource;
 import peers.testing.peers.TestPeer;
 
@@ -249,6 +250,50 @@ class CeremoniesTest {
         unknown.create(u.publicKey());
         Auth.Options any = Auth.loginOptions(null);
         Auth.problem(Auth.login(any, unknown.get(any.publicKey()), false), 404, "credential-unknown");
+    }
+
+    @Test
+    void loginChallengesAreSignedStatelessAndSpentByTheFinish() throws Exception {
+        Passkey p = new Passkey(Passkey.Engine.SOFT_EDDSA_NONE);
+        var s = Auth.signUp(p, TestPeer.create(), "prf", null);
+        long ceremonies = Rows.count("SELECT count(*) FROM auth.ceremonies");
+        Auth.Options l = Auth.loginOptions(s.accountId());
+        Auth.Options any = Auth.loginOptions(null);
+        // Starting a login writes nothing.
+        assertEquals(ceremonies, Rows.count("SELECT count(*) FROM auth.ceremonies"));
+        byte[] id = Base64Url.decode(l.ceremonyId(), "id");
+        byte[] nonce = java.util.Arrays.copyOfRange(id, 9, 25);
+        assertEquals(0, Rows.count("SELECT count(*) FROM auth.login_challenges WHERE nonce = ?", (Object) nonce));
+        Map<String, Object> assertion = p.get(l.publicKey());
+
+        // The id is authenticated by the challenge: a longer expiry is another challenge; the refused try spends the nonce.
+        byte[] later = id.clone();
+        later[8] += 1;
+        Auth.problem(Auth.login(new Auth.Options(Base64Url.encode(later), l.publicKey()), assertion, false), 400, "webauthn-rejected")
+                .body("reason", equalTo("challenge"));
+        assertEquals(1, Rows.count("SELECT count(*) FROM auth.login_challenges WHERE nonce = ?", (Object) nonce));
+        Auth.problem(Auth.login(l, assertion, false), 409, "ceremony-used");
+        // Dropping the account binding is another challenge too.
+        Auth.Options l2 = Auth.loginOptions(s.accountId());
+        Auth.problem(Auth.login(new Auth.Options(Base64Url.encode(java.util.Arrays.copyOf(Base64Url.decode(l2.ceremonyId(), "id"), 25)), l2.publicKey()),
+                p.get(l2.publicKey()), false), 400, "webauthn-rejected").body("reason", equalTo("challenge"));
+        // Another account's id with this passkey: unknown for that account.
+        var other = Auth.signUp(new Passkey(Passkey.Engine.SOFT_EDDSA_NONE), TestPeer.create(), "prf", null);
+        Auth.Options theirs = Auth.loginOptions(other.accountId());
+        Auth.problem(Auth.login(theirs, p.get(theirs.publicKey()), false), 404, "credential-unknown");
+        // Ids that are no login ceremony of this service.
+        Auth.problem(Auth.login(new Auth.Options(Base64Url.encode(new byte[25]), l.publicKey()), assertion, false), 404, "ceremony-unknown");
+        Auth.problem(Auth.login(new Auth.Options("not an id", l.publicKey()), assertion, false), 422, "invalid-field");
+
+        // A genuine finish goes through once, with its nonce recorded.
+        Auth.Options l3 = Auth.loginOptions(s.accountId());
+        Map<String, Object> good = p.get(l3.publicKey());
+        Auth.login(l3, good, false).statusCode(200);
+        byte[] nonce3 = java.util.Arrays.copyOfRange(Base64Url.decode(l3.ceremonyId(), "id"), 9, 25);
+        assertEquals(1, Rows.count("SELECT count(*) FROM auth.login_challenges WHERE nonce = ?", (Object) nonce3));
+        Auth.problem(Auth.login(l3, good, false), 409, "ceremony-used");
+        Auth.login(any, p.get(any.publicKey()), false).statusCode(200);
+        Auth.problem(Auth.login(any, p.get(any.publicKey()), false), 409, "ceremony-used");
     }
 
     @Test

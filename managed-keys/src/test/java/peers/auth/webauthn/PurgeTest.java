@@ -1,6 +1,8 @@
 package peers.auth.webauthn;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
@@ -28,6 +30,9 @@ class PurgeTest {
     Ceremonies ceremonies;
 
     @Inject
+    LoginChallenges logins;
+
+    @Inject
     TestClock clock;
 
     @AfterEach
@@ -43,6 +48,19 @@ class PurgeTest {
         VertxContextSupport.subscribeAndAwait(() -> ceremonies.purge());
         assertEquals(0, count(old.id));
         assertEquals(1, count(fresh.id));
+    }
+
+    @Test
+    void spentLoginChallengesArePurgedAnHourAfterTheyExpired() throws Throwable {
+        LoginChallenges.Parsed old = VertxContextSupport.subscribeAndAwait(() -> logins.issue(null).chain(c -> logins.parse(c.id)));
+        VertxContextSupport.subscribeAndAwait(() -> logins.spend(old));
+        clock.advance(Duration.ofMinutes(62).plusSeconds(5));
+        LoginChallenges.Parsed fresh = VertxContextSupport.subscribeAndAwait(() -> logins.issue(null).chain(c -> logins.parse(c.id)));
+        VertxContextSupport.subscribeAndAwait(() -> logins.spend(fresh));
+        assertTrue(VertxContextSupport.subscribeAndAwait(() -> logins.used(old)));
+        VertxContextSupport.subscribeAndAwait(() -> logins.purge());
+        assertFalse(VertxContextSupport.subscribeAndAwait(() -> logins.used(old)));
+        assertTrue(VertxContextSupport.subscribeAndAwait(() -> logins.used(fresh)));
     }
 
     static long count(String id) throws Exception {
