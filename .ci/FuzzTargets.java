@@ -87,6 +87,9 @@ public class FuzzTargets {
                     // log a stack trace per java.util.regex class and slow the start.
                     "-Djazzer.disabled_hooks=" + DISABLED_HOOKS,
                     "-cp", classpath + java.io.File.pathSeparator + driver, "FuzzTarget", target[0], target[1], String.valueOf(seconds(duration))));
+            Path inputs = Path.of("src", "test", "resources", target[0].substring(0, Math.max(0, target[0].lastIndexOf('.'))).replace('.', '/'),
+                    target[0].substring(target[0].lastIndexOf('.') + 1) + "Inputs", target[1]);
+            List<Path> before = files(inputs);
             ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
             pb.environment().put("JAZZER_FUZZ", "1");
             long started = System.nanoTime();
@@ -99,6 +102,13 @@ public class FuzzTargets {
                 failures++;
                 System.out.printf("[fuzz] %-45s FAIL %s (exit %d; log %s)%n", name, summary, exit, log);
                 tail(log, 80, System.out);
+                // CI runs on a fresh clone: print the crashing input so it can be recreated from the log.
+                for (Path crash : files(inputs)) {
+                    if (!before.contains(crash)) {
+                        System.out.println("[fuzz] new input " + crash + " (base64, recreate it with `base64 -d > " + crash + "`):");
+                        System.out.println(java.util.Base64.getEncoder().encodeToString(Files.readAllBytes(crash)));
+                    }
+                }
             }
         }
         if (failures > 0) {
@@ -135,6 +145,15 @@ public class FuzzTargets {
             }
         }
         return targets;
+    }
+
+    private static List<Path> files(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        try (Stream<Path> list = Files.list(dir)) {
+            return list.filter(Files::isRegularFile).sorted().toList();
+        }
     }
 
     private static boolean matches(String only, String className, String method) {

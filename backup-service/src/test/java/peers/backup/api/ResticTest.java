@@ -171,6 +171,20 @@ class ResticTest {
                 HttpResponse.BodyHandlers.ofByteArray());
         assertEquals(206, range.statusCode());
         assertArrayEquals(java.util.Arrays.copyOfRange(real, 10, 20), range.body());
+        HttpResponse<byte[]> suffix = Backup.HTTP.send(request(repo, rw, "GET", "data/" + name, null, Map.of("Range", "bytes=-10")),
+                HttpResponse.BodyHandlers.ofByteArray());
+        assertEquals(206, suffix.statusCode());
+        assertArrayEquals(java.util.Arrays.copyOfRange(real, real.length - 10, real.length), suffix.body());
+        // Range reaches S3 only as one canonical byte range (BackupFuzzTest#ranges): reversed or several ranges are 416,
+        // another unit is ignored (the whole file), as RFC 9110 §14.2 says.
+        HttpResponse<String> reversed = send(repo, rw, "GET", "data/" + name, null, Map.of("Range", "bytes=20-10"));
+        assertEquals(416, reversed.statusCode(), reversed.body());
+        assertTrue(reversed.body().contains("range-not-satisfiable"), reversed.body());
+        assertEquals(416, send(repo, rw, "GET", "data/" + name, null, Map.of("Range", "bytes=0-1,5-6")).statusCode());
+        HttpResponse<byte[]> otherUnit = Backup.HTTP.send(request(repo, rw, "GET", "data/" + name, null, Map.of("Range", "items=0-5")),
+                HttpResponse.BodyHandlers.ofByteArray());
+        assertEquals(200, otherUnit.statusCode());
+        assertEquals(real.length, otherUnit.body().length);
         // Non-hex names, unknown types, traversal: refused before anything happens.
         assertEquals(400, send(repo, rw, "POST", "data/..%2F..%2Fetc", real, Map.of()).statusCode());
         assertEquals(400, send(repo, rw, "GET", "data/ABC", null, Map.of()).statusCode());
@@ -195,6 +209,11 @@ class ResticTest {
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(401, none.statusCode());
         assertTrue(none.headers().firstValue("WWW-Authenticate").orElse("").startsWith("Basic"));
+        // The bare prefix (no repository, no trailing slash) is refused like an unknown repository, not a 500 (BackupFuzzTest#resticPaths).
+        HttpResponse<String> bare = Backup.HTTP.send(HttpRequest.newBuilder(URI.create(Backup.base() + "/backup/restic"))
+                .header("Authorization", Backup.basic(rw)).GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(401, bare.statusCode(), bare.body());
+        assertEquals("Basic realm=\"restic\"", bare.headers().firstValue("WWW-Authenticate").orElse(null), "answered by the restic routes");
         given().filter(owner.signed()).delete(Backup.REPOS + "/" + repo + "/tokens/" + rw[0]).then().statusCode(204);
         assertEquals(401, send(repo, rw, "GET", "keys/", null, Map.of()).statusCode(), "revoked at once");
         given().filter(owner.signed()).get(Backup.REPOS + "/" + repo + "/tokens").then().statusCode(200)
