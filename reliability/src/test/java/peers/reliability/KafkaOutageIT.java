@@ -28,7 +28,8 @@ import peers.testing.peers.TestPeer;
  * sync-buffer and backup-service), sync-buffer appends and backup-service uploads (their usage reports on
  * {@code peers.usage} → affiliate-billing).
  *
- * <p>Proves: every write is acknowledged while Kafka is away (the outbox takes the events, in PostgreSQL); the
+ * <p>Proves: every write is acknowledged while Kafka is away (the outbox takes the events, in PostgreSQL) and the
+ * producers stay ready (health); the
  * outboxes hold events during the outage; after the restart every held event is on its topic and the outboxes
  * drain; each consumer has applied each event id once (its processed-events row) and ends in the state of the
  * newest event (plan, usage totals, attribution); every paid invoice has exactly one ledger posting.
