@@ -50,6 +50,8 @@ public class Hub implements RelayListener {
     /** peer key → its sockets here and the bucket of the per-key rate limit they share. */
     private final Map<String, Key> byPeer = new HashMap<>();
     private final RateLimitConfig.Limit keyLimit;
+    /** Per-key buckets of keys with no socket here that have not refilled yet: reconnecting does not reset the limit. */
+    private final Map<String, TokenBucket> resting = new HashMap<>();
     /** room → peer → that peer's sockets in the room. */
     private final Map<String, Map<String, Set<Session>>> rooms = new HashMap<>();
     /** Signals waiting for another replica's delivery confirmation: ack id → what to tell the sender otherwise. */
@@ -90,7 +92,12 @@ public class Hub implements RelayListener {
     public void authenticated(Session s, String peer) {
         boolean first;
         synchronized (lock) {
-            Key key = byPeer.computeIfAbsent(peer, k -> new Key(new TokenBucket(keyLimit, System.currentTimeMillis())));
+            Key key = byPeer.get(peer);
+            if (key == null) {
+                TokenBucket b = resting.remove(peer);
+                key = new Key(b != null ? b : new TokenBucket(keyLimit, System.currentTimeMillis()));
+                byPeer.put(peer, key);
+            }
             Set<Session> mine = key.sockets;
             if (mine.size() >= config.maxConnectionsPerKey()) {
                 if (mine.isEmpty()) {
@@ -174,6 +181,9 @@ public class Hub implements RelayListener {
                 Key key = byPeer.get(s.peer());
                 if (key != null && key.sockets.remove(s) && key.sockets.isEmpty()) {
                     byPeer.remove(s.peer());
+                    if (!key.bucket.full(System.currentTimeMillis())) {
+                        resting.put(s.peer(), key.bucket);
+                    }
                     last = true;
                 }
             }
@@ -347,6 +357,13 @@ public class Hub implements RelayListener {
                     relay.publish(room.getKey(), m);
                 }
             }
+        }
+    }
+
+    /** Forgets resting per-key buckets that have refilled. */
+    public void purgeBuckets(long nowMillis) {
+        synchronized (lock) {
+            resting.values().removeIf(b -> b.full(nowMillis));
         }
     }
 

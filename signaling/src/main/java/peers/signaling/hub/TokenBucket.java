@@ -33,6 +33,12 @@ public final class TokenBucket {
         return (long) Math.ceil((1 - tokens) / perMilli);
     }
 
+    /** Whether the bucket has refilled completely: it then behaves exactly like a new one. */
+    public synchronized boolean full(long nowMillis) {
+        double perMilli = limit.capacity() / (double) limit.refillPeriod().toMillis();
+        return tokens + Math.max(0, nowMillis - updated) * perMilli >= limit.capacity();
+    }
+
     public RateLimitConfig.Limit limit() {
         return limit;
     }

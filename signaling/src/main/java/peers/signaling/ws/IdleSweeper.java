@@ -58,6 +58,7 @@ public class IdleSweeper {
                 expire(s, ErrorCode.IDLE_TIMEOUT, "nothing received for " + config.idleTimeout().toSeconds() + " s");
             }
         }
+        hub.purgeBuckets(now);
         if (now - lastPingMillis >= PING_MILLIS) {
             lastPingMillis = now;
             hub.sessions().forEach(Session::ping);

@@ -275,6 +275,44 @@ class BadInputTest {
     }
 
     @Test
+    void reconnectingDoesNotResetTheKeyLimit() throws Exception {
+        TestPeer alice = TestPeer.create();
+        WsTestClient[] sockets = {authed(ws(), alice), authed(ws(), alice), authed(ws(), alice)};
+        // 3 × 38 messages empty the key's bucket of 80 (the server reads them before the closes that follow)
+        for (int i = 0; i < 38; i++) {
+            for (WsTestClient c : sockets) {
+                c.sendJson(msg("type", "ping"));
+            }
+        }
+        for (WsTestClient c : sockets) {
+            c.close();
+        }
+        Thread.sleep(500); // the server forgets the key's sockets a moment after they close
+        // every socket of the key closed; a new one shares the old bucket, not a full one (8 tokens per second come back)
+        try (WsTestClient again = authedOnceClosed(alice)) {
+            for (int i = 0; i < 39; i++) {
+                again.sendJson(msg("type", "ping"));
+            }
+            JsonNode e = error(again, "rate-limited");
+            assertEquals("signal.key", e.path("limit").asText());
+        }
+    }
+
+    /** A socket of {@code peer} once the server has seen its earlier sockets close (until then: too-many-connections). */
+    private WsTestClient authedOnceClosed(TestPeer peer) throws Exception {
+        for (int attempt = 0;; attempt++) {
+            WsTestClient c = WsTestClient.connect(ws());
+            JsonNode reply = c.authenticate(peer, SignalEndpoint.PATH, WAIT);
+            if ("authenticated".equals(reply.path("type").asText())) {
+                return c;
+            }
+            c.close();
+            assertTrue(attempt < 20, "the earlier sockets never closed: " + reply);
+            Thread.sleep(100);
+        }
+    }
+
+    @Test
     void aKeyHoldsABoundedNumberOfConnections() throws Exception {
         TestPeer alice = TestPeer.create();
         List<WsTestClient> open = new ArrayList<>();
