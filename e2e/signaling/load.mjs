@@ -1,7 +1,7 @@
 // Closed-loop load generator for signaling servers: one Node process, the `ws` client.
 //
 //   node load.mjs proto=<native|peerjs|ywebrtc> url=<ws base URL> sockets=1000 [payload=350 warmup=5 duration=10 window=1
-//                 connectParallel=200 stage=0 samplesFile=<path>]
+//                 warmupMessages=0 maxWarmup=120 connectParallel=200 stage=0 samplesFile=<path>]
 //
 // Opens `sockets` WebSockets (pairs 2i, 2i+1; with stage=S the first S, then on a line "more" the rest), makes each pair ready (native: Ed25519 challenge answer;
 // peerjs: OPEN; ywebrtc: subscribe to the pair's own topic), prints {"event":"connected"} and waits for a
@@ -9,7 +9,9 @@
 // back and forth: a side that receives the other side's message answers it at once. One relayed message is
 // one message delivered to the other side of its pair (y-webrtc's server also echoes each publish to its
 // sender: those echoes are not counted). Latency is one-way, send to receipt, in this one process. Prints
-// {"event":"measure-start"} after `warmup` s, {"event":"measure-end"} after `duration` s more, then the
+// {"event":"measure-start"} after `warmup` s and at least `warmupMessages` relayed messages (so that a JIT-compiled
+// server is measured compiled even when a busy machine relays slowly; at most `maxWarmup` s), {"event":"measure-end"}
+// after `duration` s more, then the
 // result as one JSON line, closes every socket and exits.
 //
 // Messages are built once per pair and direction, and received frames are matched by substring, so the
@@ -29,6 +31,8 @@ const url = args.url;
 const sockets = Number(args.sockets ?? 1000) & ~1;
 const payloadBytes = Number(args.payload ?? 350);
 const warmup = Number(args.warmup ?? 5) * 1000;
+const warmupMessages = Number(args.warmupMessages ?? 0);
+const maxWarmup = Number(args.maxWarmup ?? 120) * 1000;
 const duration = Number(args.duration ?? 10) * 1000;
 const window = Number(args.window ?? 1);
 const connectParallel = Number(args.connectParallel ?? 200);
@@ -210,7 +214,10 @@ async function main() {
 
   phase = 'warmup';
   for (let i = 0; i < sides.length; i += 2) sides[i].start();
+  const w0 = performance.now();
   await new Promise((r) => setTimeout(r, warmup));
+  while (warmCount < warmupMessages && performance.now() - w0 < maxWarmup) await new Promise((r) => setTimeout(r, 100));
+  const warmupSeconds = (performance.now() - w0) / 1000;
   phase = 'measure';
   const cpu0 = process.cpuUsage();
   const m0 = performance.now();
@@ -225,7 +232,7 @@ async function main() {
   const sorted = samples.subarray(0, n).sort();
   if (samplesFile) writeFileSync(samplesFile, Buffer.from(sorted.buffer, sorted.byteOffset, n * 8));
   out({
-    event: 'result', proto, sockets, window, payloadBytes, seconds, relayed: count, warmupRelayed: warmCount,
+    event: 'result', proto, sockets, window, payloadBytes, seconds, relayed: count, warmupRelayed: warmCount, warmupSeconds,
     perSecond: count / seconds,
     latencyMillis: { p50: percentile(sorted, n, 0.5), p90: percentile(sorted, n, 0.9), p99: percentile(sorted, n, 0.99),
       p999: percentile(sorted, n, 0.999), max: percentile(sorted, n, 1) },

@@ -65,7 +65,7 @@ public final class SignalingScenario implements Scenario {
 
     @Override
     public String options() {
-        return "sockets=1000,4000,10000 targets=" + String.join(",", ALL_TARGETS) + " payload=350 window=1 stage=200 warmup=5s duration=10s "
+        return "sockets=1000,4000,10000 targets=" + String.join(",", ALL_TARGETS) + " payload=350 window=1 stage=200 warmup=5s warmupMessages=100000 duration=10s "
                 + "relay=true profile=false node=node app=<root>/signaling/target/quarkus-app serverJvmArgs=\"-Xmx1g\" startTimeout=90s";
     }
 
@@ -83,6 +83,8 @@ public final class SignalingScenario implements Scenario {
         int window = o.integer("window", 1);
         int stage = o.integer("stage", 200);
         Duration warmup = o.duration("warmup", Duration.ofSeconds(5));
+        // time alone does not warm a JIT on a busy machine: every server relays this many messages first (at most 120 s)
+        int warmupMessages = o.integer("warmupMessages", 100_000);
         Duration duration = o.duration("duration", Duration.ofSeconds(10));
         boolean relay = o.bool("relay", true);
         boolean profile = o.bool("profile", false);
@@ -106,7 +108,7 @@ public final class SignalingScenario implements Scenario {
         Map<String, Object> profiles = new LinkedHashMap<>();
         for (int sockets : socketCounts) {
             for (String t : targets) {
-                Run r = runOne(t, sockets, new Setup(payload, window, stage, warmup, duration, relay, profile, node, app, serverJvmArgs,
+                Run r = runOne(t, sockets, new Setup(payload, window, stage, warmup, warmupMessages, duration, relay, profile, node, app, serverJvmArgs,
                         startTimeout, e2e, generator, target, stamp, infra));
                 runs.computeIfAbsent(t, k -> new LinkedHashMap<>()).put(sockets, r);
                 memory.add(String.format(Locale.ROOT, "%-16s %6d sockets: RSS %7.1f MB with %d → %7.1f MB with %d connected: %6.2f KB per connection",
@@ -149,7 +151,7 @@ public final class SignalingScenario implements Scenario {
         }
     }
 
-    record Setup(int payload, int window, int stage, Duration warmup, Duration duration, boolean relay, boolean profile, String node, Path app,
+    record Setup(int payload, int window, int stage, Duration warmup, int warmupMessages, Duration duration, boolean relay, boolean profile, String node, Path app,
             String serverJvmArgs, Duration startTimeout, Path e2e, Path generator, Path target, String stamp, PeersInfra infra) {
     }
 
@@ -189,7 +191,7 @@ public final class SignalingScenario implements Scenario {
             Path samples = s.target.resolve("signaling-" + s.stamp + "-" + t + "-" + sockets + ".samples");
             List<String> cmd = new ArrayList<>(List.of("sh", "-c", "ulimit -n $(ulimit -Hn); exec \"$@\"", "sh", s.node,
                     s.generator.toString(), "proto=" + server.proto, "url=" + server.url, "sockets=" + sockets, "payload=" + s.payload,
-                    "window=" + s.window, "warmup=" + s.warmup.toMillis() / 1000.0, "duration=" + s.duration.toMillis() / 1000.0,
+                    "window=" + s.window, "warmup=" + s.warmup.toMillis() / 1000.0, "warmupMessages=" + s.warmupMessages, "duration=" + s.duration.toMillis() / 1000.0,
                     "stage=" + s.stage, "samplesFile=" + samples));
             Process gen = new ProcessBuilder(cmd).directory(s.e2e.toFile()).redirectError(logs.resolve("signaling-generator-" + s.stamp + ".err")
                     .toFile()).start();
@@ -248,9 +250,11 @@ public final class SignalingScenario implements Scenario {
             if (server.jvm) {
                 run.threadCpu = CpuMeter.topDelta(threads0, threads1, 8);
             }
-            System.out.printf(Locale.ROOT, "%s, %d sockets: %.0f relayed/s, %.0f per server CPU-s, p50 %.2f ms, p99 %.2f ms, %.2f KB/connection%n",
+            System.out.printf(Locale.ROOT, "%s, %d sockets: %.0f relayed/s, %.0f per server CPU-s, p50 %.2f ms, p99 %.2f ms, %.2f KB/connection"
+                    + " (after a warm-up of %d messages in %.0f s)%n",
                     t, sockets, run.measurement.opsPerSecond(), run.measurement.opsPerServerCpuSecond(),
-                    run.measurement.percentileMillis(0.5), run.measurement.percentileMillis(0.99), run.bytesPerConnection() / 1024);
+                    run.measurement.percentileMillis(0.5), run.measurement.percentileMillis(0.99), run.bytesPerConnection() / 1024,
+                    result.path("warmupRelayed").asLong(), result.path("warmupSeconds").asDouble());
             return run;
         }
     }
