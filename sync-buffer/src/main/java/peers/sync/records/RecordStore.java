@@ -109,24 +109,25 @@ public class RecordStore {
     /**
      * What an append needs to know besides the grant, in one statement: the owner's usage of the live days and
      * entitlement (on every row), and the stream's retained records with one of {@code ids} (one row each; none:
-     * one row with null record columns). The stream's records all expire by its {@code last_expires}, so only
-     * the day partitions from now to that day can hold them: bounding {@code expires_at} on both sides lets
-     * PostgreSQL skip every other partition (days ahead up to the longest retention exist for other streams);
-     * a stream without records gets an empty range.
+     * one row with null record columns). The stream's retained records all expire between
+     * {@link Access.Grant#retainedFrom} and its {@code last_expires}, so only the day partitions of that range can
+     * hold them: bounding {@code expires_at} on both sides lets PostgreSQL skip every other partition (days ahead
+     * up to the longest retention exist for other streams); a stream without records gets an empty range.
      */
     private static Uni<io.vertx.mutiny.sqlclient.RowSet<Row>> state(SqlConnection conn, Access.Grant grant, String[] ids, OffsetDateTime now) {
         OffsetDateTime last = grant.lastExpires() == null ? now : grant.lastExpires();
-        return conn.preparedQuery(STATE_SQL).execute(Tuple.of(grant.ownerKey(), now.toLocalDate(), grant.streamId(), ids, now, last));
+        return conn.preparedQuery(STATE_SQL).execute(Tuple.tuple(List.of(grant.ownerKey(), now.toLocalDate(), grant.streamId(), ids, now, last,
+                grant.retainedFrom(now))));
     }
 
-    /** $1 owner, $2 today (UTC), $3 stream, $4 record ids, $5 now, $6 the stream's last expiry. */
+    /** $1 owner, $2 today (UTC), $3 stream, $4 record ids, $5 now, $6 the stream's last expiry, $7 its first expiry if later than now. */
     private static final String STATE_SQL = "SELECT u.used_bytes, u.used_records, e.plan, e.retention_days, e.max_bytes, e.max_records, e.valid_until, "
             + "x.record_id, x.seq, x.author_key, x.ciphertext, x.created_at, x.expires_at "
             + "FROM (SELECT coalesce(sum(bytes), 0)::bigint AS used_bytes, coalesce(sum(records), 0)::bigint AS used_records "
             + "FROM usage_days WHERE owner_key = $1 AND day >= $2) u "
             + "LEFT JOIN entitlements e ON e.peer_key = $1 "
             + "LEFT JOIN LATERAL (SELECT record_id, seq, author_key, ciphertext, created_at, expires_at FROM records "
-            + "WHERE stream_id = $3 AND record_id = ANY($4) AND expires_at > $5 AND expires_at <= $6) x ON true";
+            + "WHERE stream_id = $3 AND record_id = ANY($4) AND expires_at > $5 AND expires_at >= $7 AND expires_at <= $6) x ON true";
 
     private static void checkQuota(Plan plan, long usedBytes, long usedRecords, int records, long bytes) {
         if (usedBytes + bytes > plan.maxBytes()) {
@@ -183,7 +184,8 @@ public class RecordStore {
      * reads the counter row the UPDATE returned.
      */
     private static final String APPEND_SQL = "WITH s AS ("
-            + "UPDATE streams SET last_seq = last_seq + $2, last_expires = greatest(coalesce(last_expires, $3), $3) "
+            + "UPDATE streams SET last_seq = last_seq + $2, last_expires = greatest(coalesce(last_expires, $3), $3), "
+            + "first_expires = CASE WHEN last_seq = 0 THEN greatest(coalesce(last_expires, $3), $3) ELSE first_expires END "
             + "WHERE id = $1 RETURNING last_seq, last_expires), "
             + "ins AS (INSERT INTO records (stream_id, seq, record_id, author_key, ciphertext, created_at, expires_at) "
             + "SELECT $1, s.last_seq - $2 + u.ord, u.rid, $6, u.ct, $7, s.last_expires "
@@ -219,14 +221,16 @@ public class RecordStore {
                                 + grant.lastSeq()).with("lastSeq", grant.lastSeq()).with("field", "after");
                     }
                     // One statement, one snapshot: the earliest retained sequence and the page agree. Every record of
-                    // the stream expires by its last_expires: bounding expires_at on both sides skips the partitions
-                    // of other days (no records of the stream yet: the range is empty and no partition is read).
+                    // the stream expires between its first record's expiry and its last_expires: bounding expires_at on
+                    // both sides skips the partitions of other days (a stream younger than its retention touches only
+                    // the days it wrote; no records yet: the range is empty and no partition is read).
                     OffsetDateTime last = grant.lastExpires() == null ? now : grant.lastExpires();
                     return conn.preparedQuery("SELECT e.earliest, r.record_id, r.seq, r.author_key, r.ciphertext, r.created_at, r.expires_at "
-                                    + "FROM (SELECT min(seq) AS earliest FROM records WHERE stream_id = $1 AND expires_at > $3 AND expires_at <= $5) e "
-                                    + "LEFT JOIN LATERAL (SELECT * FROM records WHERE stream_id = $1 AND seq > $2 AND expires_at > $3 "
+                                    + "FROM (SELECT min(seq) AS earliest FROM records WHERE stream_id = $1 AND expires_at > $3 AND expires_at >= $6 "
+                                    + "AND expires_at <= $5) e "
+                                    + "LEFT JOIN LATERAL (SELECT * FROM records WHERE stream_id = $1 AND seq > $2 AND expires_at > $3 AND expires_at >= $6 "
                                     + "AND expires_at <= $5 ORDER BY seq LIMIT $4) r ON true ORDER BY r.seq")
-                            .execute(Tuple.of(streamId, after, now, limit + 1, last))
+                            .execute(Tuple.of(streamId, after, now, limit + 1, last, grant.retainedFrom(now)))
                             .map(rows -> page(rows, grant, after, limit));
                 }));
     }

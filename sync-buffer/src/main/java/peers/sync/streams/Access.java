@@ -19,7 +19,17 @@ import peers.common.problems.ProblemException;
 public class Access {
 
     /** What an operation learns about its stream from the check. */
-    public record Grant(String streamId, String ownerKey, Role role, long lastSeq, OffsetDateTime lastExpires) {
+    /**
+     * @param firstExpires expiry of the stream's first record (null: none yet, or unknown): no record of the
+     *     stream expires before it
+     * @param lastExpires expiry of the stream's newest record (null: none yet): no record expires after it
+     */
+    public record Grant(String streamId, String ownerKey, Role role, long lastSeq, OffsetDateTime firstExpires, OffsetDateTime lastExpires) {
+
+        /** The lowest {@code expires_at} a retained record of the stream can have at {@code now}. */
+        public OffsetDateTime retainedFrom(OffsetDateTime now) {
+            return firstExpires != null && firstExpires.isAfter(now) ? firstExpires : now;
+        }
     }
 
     /**
@@ -30,7 +40,7 @@ public class Access {
      * @throws ProblemException stream-unknown (404), not-a-member or role-insufficient (403)
      */
     public Uni<Grant> require(SqlConnection conn, String streamId, PeerKey caller, Role needed, boolean lock) {
-        String sql = "SELECT s.owner_key, s.last_seq, s.last_expires, m.role FROM streams s "
+        String sql = "SELECT s.owner_key, s.last_seq, s.first_expires, s.last_expires, m.role FROM streams s "
                 + "LEFT JOIN members m ON m.stream_id = s.id AND m.member_key = $2 WHERE s.id = $1"
                 + (lock ? " FOR UPDATE OF s" : "");
         return conn.preparedQuery(sql).execute(Tuple.of(streamId, caller.toString())).map(rows -> {
@@ -48,7 +58,8 @@ public class Access {
                         + caller + " has '" + role.text() + "' in stream '" + streamId + "'")
                         .with("stream", streamId).with("role", role.text()).with("required", needed.text());
             }
-            return new Grant(streamId, r.getString("owner_key"), role, r.getLong("last_seq"), r.getOffsetDateTime("last_expires"));
+            return new Grant(streamId, r.getString("owner_key"), role, r.getLong("last_seq"), r.getOffsetDateTime("first_expires"),
+                    r.getOffsetDateTime("last_expires"));
         });
     }
 }

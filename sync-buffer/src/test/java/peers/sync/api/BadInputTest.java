@@ -40,6 +40,23 @@ class BadInputTest {
         return given().filter(owner.signed()).contentType(ContentType.JSON).body(body).post(Sync.BASE + "/" + stream + "/records").then();
     }
 
+    ValidatableResponse postBytes(byte[] body) {
+        return given().filter(owner.signed()).contentType(ContentType.JSON).body(body).post(Sync.BASE + "/" + stream + "/records").then();
+    }
+
+    /** Bodies that are not UTF-8 text: Jackson guesses UTF-32 or UTF-16 from the first bytes and fails on the rest. */
+    @Test
+    void bodiesInOtherOrBrokenEncodingsAreMalformed() {
+        // found by SyncParsersFuzzTest#appendBatch (corpus: crash-2db09082…): read as UTF-32, "character 0x64716f63"
+        Sync.problem(postBytes(new byte[] {8, 0, 0, 0, 'c', 'o', 'r', 'd', 's', '"', ':', '['}), 400, "malformed-request");
+        Sync.problem(postBytes(new byte[] {0, 0, 0, '{', 0, 0, 0, '"'}), 400, "malformed-request");
+        Sync.problem(postBytes(new byte[] {(byte) 0xfe, (byte) 0xff, 0, '{', (byte) 0xd8, 0}), 400, "malformed-request");
+        Sync.problem(postBytes(new byte[] {'{', '"', 'r', (byte) 0xc3, (byte) 0x28, '"', ':', '1', '}'}), 400, "malformed-request");
+        Sync.problem(postBytes(new byte[] {'{', '"', 'r', 'e', 'c', 'o', 'r', 'd', 's', '"', ':', '[', '{', '"', 'i', 'd', '"', ':', '"', (byte) 0xff, '"'}),
+                400, "malformed-request");
+        unchanged();
+    }
+
     void unchanged() {
         assertEquals(2, Sync.lastSeq(owner, stream), "a refused append stores nothing");
     }

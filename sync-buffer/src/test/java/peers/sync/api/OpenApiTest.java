@@ -28,5 +28,8 @@ class OpenApiTest {
         assertTrue(problems.isEmpty(), String.join("\n", problems));
         Map<String, Object> read = audit.document().getMap("paths.'/sync/v1/streams/{stream}/records'.get.responses");
         assertTrue(read.containsKey("410"), "cursor-expired is documented");
+        assertTrue(read.containsKey("406"), "not-acceptable is documented");
+        Map<String, Object> ok = audit.document().getMap("paths.'/sync/v1/streams/{stream}/records'.get.responses.'200'.content");
+        assertTrue(ok.containsKey("application/json") && ok.containsKey("application/octet-stream"), "both page formats: " + ok.keySet());
     }
 }

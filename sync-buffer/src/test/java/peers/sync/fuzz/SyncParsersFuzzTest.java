@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.CharConversionException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -27,7 +28,8 @@ import peers.sync.tail.TailFrames;
  * frames ({@link TailFrames}) and the append batch body (JSON into {@link Dtos.AppendRequest}, then
  * {@link Batches#check}). Signatures, base64url and peer keys are common's and fuzzed there. The only
  * documented outcomes: a frame is always some {@link TailFrames.Frame} (never an exception), and a batch
- * body is refused as JSON ({@link JsonProcessingException}, 400) or with a {@link ProblemException}, or
+ * body is refused as JSON ({@link JsonProcessingException} or, for bytes that are no text in the encoding
+ * Jackson detects, {@link CharConversionException}: both 400) or with a {@link ProblemException}, or
  * yields a batch that keeps every bound. Plain {@code verify} replays the committed corpus under
  * {@code src/test/resources/peers/sync/fuzz/SyncParsersFuzzTestInputs/}; {@code JAZZER_FUZZ=1} fuzzes.
  */
@@ -123,6 +125,8 @@ class SyncParsersFuzzTest {
             request = JSON.readValue(body, Dtos.AppendRequest.class);
         } catch (JsonProcessingException refused) {
             return; // 400 not valid JSON / not this shape
+        } catch (CharConversionException refused) {
+            return; // 400 not text in the encoding Jackson detected (EncodingMapper)
         } catch (IOException e) {
             throw new AssertionError("reading a byte array fails only as JSON", e);
         }
