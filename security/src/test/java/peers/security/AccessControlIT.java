@@ -391,7 +391,7 @@ class AccessControlIT {
     }
 
     /** Tells the world who sends next, so that bodies are built as that caller would build them. */
-    private static void cast(World w, Actor actor) {
+    static void cast(World w, Actor actor) {
         w.caller = switch (actor) {
             case OTHER -> w.stranger;
             case REMOVED -> w.removed != null ? w.removed : w.owner;
@@ -401,11 +401,11 @@ class AccessControlIT {
         w.callerAccount = actor == Actor.OTHER && w.strangerAccount != null ? w.strangerAccount : w.account;
     }
 
-    private static void authenticate(Row row, World w, Actor actor, Http.Req req) {
+    static void authenticate(Row row, World w, Actor actor, Http.Req req) {
         Instant stale = Instant.now().minusSeconds(3600);
         switch (row.auth()) {
             case SIGNED, OPERATOR -> {
-                var owner = row.auth() == Auth.OPERATOR ? stack.billingOperator
+                var owner = row.auth() == Auth.OPERATOR ? Stack.get().billingOperator
                         : row.svc() == Svc.MANAGED_KEYS ? w.account.identity() : w.owner;
                 switch (actor) {
                     case OWNER, REPLAYED -> req.sign(owner);

@@ -39,6 +39,7 @@ public final class Http {
         public final String url;
         public final Map<String, String> headers = new LinkedHashMap<>();
         public byte[] body;
+        Duration timeout = Duration.ofSeconds(30);
 
         public Req(String method, String url) {
             this.method = method;
@@ -66,6 +67,11 @@ public final class Http {
             return this;
         }
 
+        public Req timeout(Duration t) {
+            timeout = t;
+            return this;
+        }
+
         public Req bearer(String token) {
             return header("Authorization", "Bearer " + token);
         }
@@ -90,8 +96,17 @@ public final class Http {
             return this;
         }
 
+        /** Sends without waiting; completes exceptionally on a timeout. */
+        public java.util.concurrent.CompletableFuture<Res> sendAsync() {
+            HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(timeout);
+            headers.forEach(b::header);
+            b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
+            return CLIENT.sendAsync(b.build(), HttpResponse.BodyHandlers.ofByteArray())
+                    .thenApply(r -> new Res(r.statusCode(), r.headers().firstValue("Content-Type").orElse(""), r.body(), r.headers().map()));
+        }
+
         public Res send() {
-            HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30));
+            HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(timeout);
             headers.forEach(b::header);
             b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
             try {
