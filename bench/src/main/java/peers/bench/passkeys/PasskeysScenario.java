@@ -34,10 +34,17 @@ import peers.testing.infra.PeersInfra;
 
 /**
  * managed-keys: passkey logins (assertion verifications) per second through the service — POST
- * /auth/v1/authentications: JSON, challenge consumed in PostgreSQL, WebAuthn4J verification, counter
- * update and a new session — side by side with a raw WebAuthn4J verification loop over the same kind
- * of assertions, in one run. Assertions are signed before the clock starts (the client's signing is
- * not measured on either side); the service's challenges come from its options endpoint beforehand.
+ * /auth/v1/authentications: HTTP and JSON, the signed login challenge recomputed from the ceremony id,
+ * WebAuthn4J verification, then one statement that spends the challenge, checks and advances the
+ * counter and inserts a session — side by side with a raw WebAuthn4J loop doing what a minimal server
+ * does per login (parse the AuthenticationResponseJSON, verify it against the fresh random challenge it
+ * issued for that login and took out of its in-memory store), in one run.
+ *
+ * <p>Same authenticator kind and algorithm on both sides; the client's work is excluded from both:
+ * assertions are signed before the clock starts (the service's challenges come from its options endpoint
+ * beforehand, the raw side's from SecureRandom). "Per server CPU-second" compares the CPU of the
+ * service and PostgreSQL with the CPU of the raw loop's process (it is its own server and has no client);
+ * the HTTP client's CPU is shown apart.
  */
 public class PasskeysScenario implements Scenario {
 

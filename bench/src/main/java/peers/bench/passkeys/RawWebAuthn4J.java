@@ -11,11 +11,12 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /**
- * The raw baseline: WebAuthn4J's own assertion verification ({@code WebAuthnManager.verify}), called
- * in a loop exactly as managed-keys calls it (non-strict manager, stored attested credential data,
- * origin, RP ID, challenge, UV and UP required), minus HTTP, JSON and PostgreSQL. WebAuthn4J is loaded
- * from the packaged service's own jars (the bench module does not depend on it), so both sides run the
- * very same library build; the handful of reflective handles are resolved once, outside the loop.
+ * The raw baseline: WebAuthn4J's own assertion parsing and verification
+ * ({@code WebAuthnManager.verifyAuthenticationResponseJSON}), called in a loop with the settings
+ * managed-keys uses (non-strict manager, stored attested credential data, origin, RP ID, challenge, UV
+ * and UP required), minus HTTP and PostgreSQL. WebAuthn4J is loaded from the packaged service's own jars
+ * (the bench module does not depend on it), so both sides run the very same library build; the handful
+ * of reflective handles are resolved once, outside the loop.
  */
 final class RawWebAuthn4J {
 

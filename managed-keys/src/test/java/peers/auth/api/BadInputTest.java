@@ -8,6 +8,7 @@ import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
@@ -59,6 +60,16 @@ class BadInputTest {
     void oversizedBodiesAreRefusedBeforeParsing() {
         String big = "{\"appId\":\"" + "a".repeat(70_000) + "\"}";
         Auth.problem(post("/registrations/options", big), 413, "body-too-large");
+    }
+
+    /** Bytes Jackson takes for UTF-32 but that are no UTF-32 text (found by WebAuthnJsonFuzzTest): 400, not 500. */
+    @Test
+    void bodiesInNoValidEncodingAreMalformed() throws Exception {
+        byte[] body = java.nio.file.Files.readAllBytes(java.nio.file.Path.of(
+                "src/test/resources/peers/auth/fuzz/WebAuthnJsonFuzzTestInputs/authenticationResponses/not-utf32"));
+        for (String path : List.of("/authentications", "/registrations", "/authentications/options", "/registrations/options")) {
+            Auth.problem(given().contentType(ContentType.JSON).body(body).post(Auth.BASE + path).then(), 400, "malformed-request");
+        }
     }
 
     @Test
