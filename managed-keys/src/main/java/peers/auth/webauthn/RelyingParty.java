@@ -119,6 +119,11 @@ public class RelyingParty {
     public Assertion verifyAssertion(byte[] challenge, CredentialJson.Assertion a, byte[] storedCredentialData, long storedCount,
             boolean uvInitialized, boolean backupEligible, boolean backupState) {
         AttestedCredentialData acd = decoded(storedCredentialData);
+        // WebAuthn4J takes the credential record as given: it does not compare its id with the response's.
+        // The service looks the record up by that id; this keeps the two tied even if a caller did not.
+        if (!java.util.Arrays.equals(acd.getCredentialId(), a.rawId())) {
+            throw AuthProblems.rejected("credential-id", "credential.rawId is not the id of the stored passkey");
+        }
         CredentialRecordImpl record = new CredentialRecordImpl(null, uvInitialized, backupEligible, backupState, storedCount, acd, null, null, null, null);
         AuthenticationRequest request = new AuthenticationRequest(a.rawId(), a.userHandle(), a.authenticatorData(), a.clientDataJSON(), null, a.signature());
         AuthenticationParameters params = new AuthenticationParameters(serverProperty(challenge, a.clientDataJSON()), record, null, true, true);
