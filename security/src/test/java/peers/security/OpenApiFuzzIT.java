@@ -116,7 +116,7 @@ class OpenApiFuzzIT {
             if (!query.isEmpty()) {
                 url += "?" + query;
             }
-            Http.Req req = Http.req(method, url);
+            Http.Req req = Http.req(method, url).timeout(java.time.Duration.ofSeconds(10));
             for (JsonNode p : params) {
                 if (p.path("in").asText().equals("header") && random.nextInt(5) > 0) {
                     String name = p.get("name").asText();

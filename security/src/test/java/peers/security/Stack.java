@@ -174,7 +174,7 @@ public final class Stack {
                     continue;
                 }
                 long t0 = System.nanoTime();
-                ServiceProcess p = new ServiceProcess(jar, config).start(Duration.ofSeconds(300));
+                ServiceProcess p = new ServiceProcess(snapshot(svc, jar.getParent()), config).start(Duration.ofSeconds(300));
                 System.out.printf("Stack: %s ready in %d ms (log %s)%n", svc.module, (System.nanoTime() - t0) / 1_000_000, p.logFile());
                 return p;
             } catch (IllegalStateException e) {
@@ -191,6 +191,34 @@ public final class Stack {
             }
         }
         throw last != null ? last : new IllegalStateException("no packaged " + svc.module + " at " + jar.toAbsolutePath());
+    }
+
+    /**
+     * A private copy of the packaged service: other builds repackage services while these suites run, and a
+     * running fast-jar whose lib/ is replaced under it fails to load classes (a false 500).
+     */
+    private static Path snapshot(Svc svc, Path app) throws IOException {
+        Path copy = Path.of("target", "services", svc.module, "quarkus-app").toAbsolutePath();
+        if (Files.exists(copy)) {
+            try (var old = Files.walk(copy)) {
+                for (Path f : old.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(f);
+                }
+            }
+        }
+        try (var files = Files.walk(app)) {
+            for (Path f : files.toList()) {
+                Path target = copy.resolve(app.relativize(f).toString());
+                if (Files.isDirectory(f)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(f, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+        } catch (java.io.UncheckedIOException e) {
+            throw e.getCause();
+        }
+        return copy.resolve("quarkus-run.jar");
     }
 
     private static void sleep(long ms) {
