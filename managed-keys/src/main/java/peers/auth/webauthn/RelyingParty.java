@@ -105,6 +105,8 @@ public class RelyingParty {
                     "credential.response: attestationObject or clientDataJSON cannot be decoded");
         } catch (VerificationException e) {
             throw rejected(e);
+        } catch (RuntimeException e) {
+            throw undecodable(e, "attestationObject or clientDataJSON");
         }
         AuthenticatorData<?> ad = data.getAttestationObject().getAuthenticatorData();
         AttestedCredentialData acd = ad.getAttestedCredentialData();
@@ -135,6 +137,8 @@ public class RelyingParty {
                     "credential.response: authenticatorData or clientDataJSON cannot be decoded");
         } catch (VerificationException e) {
             throw rejected(e);
+        } catch (RuntimeException e) {
+            throw undecodable(e, "authenticatorData or clientDataJSON");
         }
         return new Assertion(data.getCredentialId(), data.getAuthenticatorData().getSignCount(), data.getAuthenticatorData().isFlagBS());
     }
@@ -180,6 +184,17 @@ public class RelyingParty {
         } catch (IOException e) {
             return null;
         }
+    }
+
+    /**
+     * WebAuthn4J's decoding of untrusted bytes can fail with an unchecked exception other than its own
+     * (e.g. a NullPointerException inside Jackson for a CBOR COSE key without a key type, found by
+     * WebAuthnJsonFuzzTest). Only WebAuthn4J runs inside these calls, on the client's bytes: a
+     * malformed request, not a server error.
+     */
+    private static ProblemException undecodable(RuntimeException e, String what) {
+        org.jboss.logging.Logger.getLogger(RelyingParty.class).debugf(e, "WebAuthn4J could not decode %s", what);
+        return new ProblemException(peers.common.problems.ProblemType.MALFORMED_REQUEST, "credential.response: " + what + " cannot be decoded");
     }
 
     private static ProblemException rejected(VerificationException e) {
