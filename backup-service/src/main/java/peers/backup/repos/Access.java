@@ -21,7 +21,14 @@ public class Access {
      *     pruning or deletion take it)
      */
     public Uni<Void> requireOwner(SqlClient conn, String repo, PeerKey caller, boolean lock) {
-        Ids.checkRandom("repo", repo);
+        // Never throw from here: callers run this inside pool.withConnection / withTransaction, and a function that
+        // throws there, instead of failing its Uni, never gives its connection back (a few malformed repository ids
+        // exhausted the pool: found by the security module's RepeatedOperationsIT).
+        try {
+            Ids.checkRandom("repo", repo);
+        } catch (RuntimeException refused) {
+            return Uni.createFrom().failure(refused);
+        }
         return conn.preparedQuery("SELECT 1 FROM repositories WHERE id = $1 AND owner_key = $2" + (lock ? " FOR UPDATE" : ""))
                 .execute(Tuple.of(repo, caller.toString()))
                 .map(rows -> {

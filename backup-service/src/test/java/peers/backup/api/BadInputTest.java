@@ -68,6 +68,18 @@ class BadInputTest {
     }
 
     @Test
+    void malformedRepositoryIdsLeakNoConnection() {
+        TestPeer owner = TestPeer.create();
+        // more refusals than the pool has connections (quarkus.datasource.reactive.max-size=20): each used to keep one
+        for (int i = 0; i < 30; i++) {
+            problem(given().filter(owner.signed()).get(Backup.REPOS + "/x!abc" + i).then(), 422, "invalid-field");
+            problem(given().filter(owner.signed()).delete(Backup.REPOS + "/x!abc" + i).then(), 422, "invalid-field");
+        }
+        String repo = Backup.createRepo(owner);
+        given().filter(owner.signed()).get(Backup.REPOS + "/" + repo).then().statusCode(200);
+    }
+
+    @Test
     void idsNamesAndSizesAreChecked() {
         TestPeer owner = TestPeer.create();
         String repo = Backup.createRepo(owner);

@@ -1,5 +1,6 @@
 package peers.common.http;
 
+import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
@@ -36,8 +37,24 @@ public class BodyBuffering {
                     return;
                 }
             }
+            rc.put(BUFFERED, Boolean.TRUE);
             body.handle(rc);
+        }).handler(rc -> {
+            // An empty body leaves no buffer behind, and the REST layer then waits to read the body from a request that
+            // has already ended: a JSON operation sent Content-Length: 0 was never answered. An empty buffer makes it
+            // read zero bytes and refuse the missing entity like any other malformed body.
+            if (rc.get(BUFFERED) != null && rc.body().buffer() == null) {
+                setEmptyBody(rc);
+            }
+            rc.next();
         }).failureHandler(this::failure);
+    }
+
+    private static final String BUFFERED = "peers.body.buffered";
+
+    @SuppressWarnings("deprecation") // the one setter of the buffered body; BodyHandler itself uses it
+    private static void setEmptyBody(RoutingContext rc) {
+        rc.setBody(Buffer.buffer());
     }
 
     private void failure(RoutingContext rc) {

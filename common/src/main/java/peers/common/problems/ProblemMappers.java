@@ -55,6 +55,18 @@ public class ProblemMappers {
         return Problems.response(new ProblemException(ProblemType.MALFORMED_REQUEST, describe(e)), uri.getPath());
     }
 
+    /**
+     * A JSON body whose bytes are no text in the encoding Jackson detects from its first bytes (four leading zero
+     * bytes make it read UTF-32, then a code point above U+10FFFF follows; a broken UTF-8 sequence) fails with a
+     * {@link java.io.CharConversionException}, an {@code IOException} and no {@code JsonProcessingException}: it
+     * used to reach the catch-all as a 500. Found by sync-buffer's and managed-keys' fuzz tests.
+     */
+    @ServerExceptionMapper(priority = 1)
+    public Response encoding(java.io.CharConversionException e, UriInfo uri) {
+        return Problems.response(new ProblemException(ProblemType.MALFORMED_REQUEST,
+                "the body is not valid JSON text (send UTF-8): " + e.getMessage()), uri.getPath());
+    }
+
     /** Quarkus maps this Jackson subtype itself unless told otherwise; ours names the field instead. */
     @ServerExceptionMapper
     public Response mismatched(com.fasterxml.jackson.databind.exc.MismatchedInputException e, UriInfo uri) {

@@ -217,7 +217,9 @@ public class IdentitiesResource {
     @APIResponse(responseCode = "403", description = ApiResponses.FORBIDDEN, content = @Content(mediaType = ApiResponses.PROBLEM))
     @APIResponse(responseCode = "404", description = ApiResponses.UNKNOWN, content = @Content(mediaType = ApiResponses.PROBLEM))
     @APIResponse(responseCode = "422", description = ApiResponses.INVALID, content = @Content(mediaType = ApiResponses.PROBLEM))
+    @APIResponse(responseCode = "429", description = ApiResponses.LIMITED, content = @Content(mediaType = ApiResponses.PROBLEM))
     public Uni<Dtos.HistoryResponse> history(@PathParam("key") String key, @QueryParam("after") String after, @QueryParam("limit") String limit) {
+        limiter.check("registry.lookup", caller.key().toString());
         long afterLeaf = Params.longParam("after", after, -1, -1, Long.MAX_VALUE);
         int size = Params.intParam("limit", limit, 50, 1, 100);
         return lookup.history(caller.key(), key, afterLeaf, size).chain(list -> signer.keys().map(k -> {

@@ -126,7 +126,7 @@ class SyncParsersFuzzTest {
         } catch (JsonProcessingException refused) {
             return; // 400 not valid JSON / not this shape
         } catch (CharConversionException refused) {
-            return; // 400 not text in the encoding Jackson detected (EncodingMapper)
+            return; // 400 not text in the encoding Jackson detected (common ProblemMappers#encoding)
         } catch (IOException e) {
             throw new AssertionError("reading a byte array fails only as JSON", e);
         }
