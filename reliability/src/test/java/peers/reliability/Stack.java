@@ -34,7 +34,7 @@ import peers.testing.process.ServiceProcess;
  * ceremonies raised; usage reports every 2 s instead of hourly / every 15 min; the outbox relay's longest
  * back-off 5 s instead of 30 s (after an outage it retries within 5 s instead of 30 s).
  */
-final class Stack {
+final class Stack implements Endpoints {
 
     static final String REGISTRY = "key-registry";
     static final String SIGNALING = "signaling";
@@ -171,8 +171,16 @@ final class Stack {
         return p;
     }
 
-    String url(String name) {
+    @Override
+    public String url(String name) {
         return process(name).baseUrl();
+    }
+
+    @Override
+    public Map<String, Long> rssKiB() {
+        Map<String, Long> out = new java.util.TreeMap<>();
+        running.forEach((name, p) -> out.put(name, rssKiB(p)));
+        return out;
     }
 
     /** The service's management base URL (health, metrics), from the port it was started with. */
@@ -197,20 +205,7 @@ final class Stack {
 
     /** Resident memory of the service's process in KiB (VmRSS of /proc/&lt;pid&gt;/status), -1 when unknown. */
     static long rssKiB(ServiceProcess p) {
-        Optional<ProcessHandle> h = handle(p);
-        if (h.isEmpty()) {
-            return -1;
-        }
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/" + h.get().pid() + "/status"))) {
-                if (line.startsWith("VmRSS:")) {
-                    return Long.parseLong(line.substring(6).trim().split("\\s+")[0]);
-                }
-            }
-        } catch (IOException | NumberFormatException e) {
-            return -1;
-        }
-        return -1;
+        return handle(p).map(h -> Endpoints.rssKiB(h.pid())).orElse(-1L);
     }
 
     Connection db() throws SQLException {

@@ -20,10 +20,17 @@ final class Workload {
 
     static final SecureRandom RANDOM = new SecureRandom();
 
-    private final Stack stack;
+    private final Endpoints stack;
+    /** affiliate-billing's operator key, when the test configured one (not against a devstack). */
+    private final TestPeer operator;
 
     Workload(Stack stack) {
-        this.stack = stack;
+        this(stack, stack.operator);
+    }
+
+    Workload(Endpoints endpoints, TestPeer operator) {
+        this.stack = endpoints;
+        this.operator = operator;
     }
 
     static String uniqueHandle() {
@@ -133,7 +140,7 @@ final class Workload {
     /** The operator records the invoice as paid in full. */
     Api.Res pay(JsonNode invoice) {
         return Api.postIdempotent(stack.url(Stack.BILLING) + "/billing/v1/operator/invoices/" + invoice.path("id").asText() + "/payments",
-                Map.of("amountMinor", invoice.path("totalMinor").asLong(), "currency", invoice.path("currency").asText()), stack.operator);
+                Map.of("amountMinor", invoice.path("totalMinor").asLong(), "currency", invoice.path("currency").asText()), operator);
     }
 
     // --- managed-keys ---------------------------------------------------------------------------------------
