@@ -76,46 +76,69 @@ public class FuzzTargets {
                 "-d", driver.toString(), "--release", "21", "-cp", classpath, "-proc:none", "-nowarn", childSource) != 0) {
             throw new IllegalStateException("cannot compile " + childSource);
         }
-        int failures = 0;
+        // Jazzer fuzzes on one thread: run as many targets at once as there are cores (most of a target's wall time
+        // is its JVM starting and instrumenting classes), each in its own JVM; results print as targets finish.
+        int parallel = Math.max(1, Integer.getInteger("peers.fuzz.parallel", Runtime.getRuntime().availableProcessors()));
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(Math.min(parallel, targets.size()));
+        List<java.util.concurrent.Future<Boolean>> results = new ArrayList<>();
         for (String[] target : targets) {
-            String name = target[0].substring(target[0].lastIndexOf('.') + 1) + "#" + target[1];
-            Path log = logs.resolve(target[0] + "#" + target[1] + ".log");
-            List<String> command = new ArrayList<>(List.of(javaCommand,
-                    "-Xmx512m", "-XX:+UseParallelGC", "-XX:-OmitStackTraceInFastThrow", "-XX:+EnableDynamicAgentLoading",
-                    "-Xshare:off", "--enable-native-access=ALL-UNNAMED",
-                    // On JDK 25 Jazzer 0.24 cannot instrument JDK classes (class file 69): these hooks would only
-                    // log a stack trace per java.util.regex class and slow the start.
-                    "-Djazzer.disabled_hooks=" + DISABLED_HOOKS,
-                    "-cp", classpath + java.io.File.pathSeparator + driver, "FuzzTarget", target[0], target[1], String.valueOf(seconds(duration))));
-            Path inputs = Path.of("src", "test", "resources", target[0].substring(0, Math.max(0, target[0].lastIndexOf('.'))).replace('.', '/'),
-                    target[0].substring(target[0].lastIndexOf('.') + 1) + "Inputs", target[1]);
-            List<Path> before = files(inputs);
-            ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
-            pb.environment().put("JAZZER_FUZZ", "1");
-            long started = System.nanoTime();
-            int exit = pb.start().waitFor();
-            long seconds = (System.nanoTime() - started) / 1_000_000_000L;
-            String summary = summarize(log);
-            if (exit == 0) {
-                System.out.printf("[fuzz] %-45s ok   %s (%d s with JVM start; log %s)%n", name, summary, seconds, log.getFileName());
-            } else {
-                failures++;
-                System.out.printf("[fuzz] %-45s FAIL %s (exit %d; log %s)%n", name, summary, exit, log);
-                tail(log, 80, System.out);
-                // CI runs on a fresh clone: print the crashing input so it can be recreated from the log.
-                for (Path crash : files(inputs)) {
-                    if (!before.contains(crash)) {
-                        System.out.println("[fuzz] new input " + crash + " (base64, recreate it with `base64 -d > " + crash + "`):");
-                        System.out.println(java.util.Base64.getEncoder().encodeToString(Files.readAllBytes(crash)));
-                    }
+            results.add(pool.submit(() -> fuzz(target, logs, javaCommand, classpath, driver, duration)));
+        }
+        int failures = 0;
+        for (java.util.concurrent.Future<Boolean> r : results) {
+            try {
+                if (!r.get()) {
+                    failures++;
                 }
+            } catch (java.util.concurrent.ExecutionException e) {
+                failures++;
+                System.out.println("[fuzz] could not run a target: " + e.getCause());
             }
         }
+        pool.shutdown();
         if (failures > 0) {
             System.out.println("[fuzz] " + failures + " fuzz target(s) failed. A crashing input is now in the target's "
                     + "src/test/resources/<package>/<Class>Inputs/<method>/ directory: fix the code, keep the file (it is replayed by every "
                     + "test run), see docs/fuzzing.md.");
             System.exit(1);
+        }
+    }
+
+    /** Fuzzes one target in its own JVM; prints its line (and the crashing input on a finding); true when it passed. */
+    private static boolean fuzz(String[] target, Path logs, String javaCommand, String classpath, Path driver, String duration) throws Exception {
+        String name = target[0].substring(target[0].lastIndexOf('.') + 1) + "#" + target[1];
+        Path log = logs.resolve(target[0] + "#" + target[1] + ".log");
+        List<String> command = new ArrayList<>(List.of(javaCommand,
+                "-Xmx512m", "-XX:+UseParallelGC", "-XX:-OmitStackTraceInFastThrow", "-XX:+EnableDynamicAgentLoading",
+                "-Xshare:off", "--enable-native-access=ALL-UNNAMED",
+                // On JDK 25 Jazzer 0.24 cannot instrument JDK classes (class file 69): these hooks would only
+                // log a stack trace per java.util.regex class and slow the start.
+                "-Djazzer.disabled_hooks=" + DISABLED_HOOKS,
+                "-cp", classpath + java.io.File.pathSeparator + driver, "FuzzTarget", target[0], target[1], String.valueOf(seconds(duration))));
+        Path inputs = Path.of("src", "test", "resources", target[0].substring(0, Math.max(0, target[0].lastIndexOf('.'))).replace('.', '/'),
+                target[0].substring(target[0].lastIndexOf('.') + 1) + "Inputs", target[1]);
+        List<Path> before = files(inputs);
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        pb.environment().put("JAZZER_FUZZ", "1");
+        long started = System.nanoTime();
+        int exit = pb.start().waitFor();
+        long seconds = (System.nanoTime() - started) / 1_000_000_000L;
+        String summary = summarize(log);
+        synchronized (FuzzTargets.class) {
+            if (exit == 0) {
+                System.out.printf("[fuzz] %-45s ok   %s (%d s with JVM start; log %s)%n", name, summary, seconds, log.getFileName());
+                return true;
+            }
+            System.out.printf("[fuzz] %-45s FAIL %s (exit %d; log %s)%n", name, summary, exit, log);
+            tail(log, 80, System.out);
+            // CI runs on a fresh clone: print the crashing input so it can be recreated from the log.
+            for (Path crash : files(inputs)) {
+                if (!before.contains(crash)) {
+                    System.out.println("[fuzz] new input " + crash + " (base64, recreate it with `base64 -d > " + crash + "`):");
+                    System.out.println(java.util.Base64.getEncoder().encodeToString(Files.readAllBytes(crash)));
+                }
+            }
+            return false;
         }
     }
 
