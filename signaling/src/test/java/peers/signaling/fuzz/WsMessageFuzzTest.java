@@ -112,6 +112,11 @@ class WsMessageFuzzTest {
             endpoint.closed(b);
         }
         for (JsonNode m : ra.read()) {
+            if (a != null && Set.of("OFFER", "ANSWER", "CANDIDATE", "LEAVE").contains(m.path("type").asText())) {
+                // a frame the socket sent to its own id comes back to it, as peerjs-server does (found by CI's fuzzing)
+                assertEquals(a.peer(), m.path("src").asText(), m.toString());
+                continue;
+            }
             assertTrue(Set.of("OPEN", "ERROR", "ID-TAKEN", "EXPIRE").contains(m.path("type").asText()), m.toString());
         }
         if (a == null) {
