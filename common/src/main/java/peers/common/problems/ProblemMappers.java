@@ -129,6 +129,8 @@ public class ProblemMappers {
         for (Throwable t = e; t != null; t = t.getCause()) {
             String cls = t.getClass().getName();
             if (t instanceof ConnectException
+                    // a connection the database closed under a request (restart): "Connection reset", broken pipe
+                    || t instanceof java.net.SocketException || t instanceof java.nio.channels.ClosedChannelException
                     || cls.equals("io.vertx.sqlclient.ClosedConnectionException")
                     || cls.equals("io.netty.channel.ConnectTimeoutException")
                     || cls.equals("io.netty.channel.AbstractChannel$AnnotatedConnectException")
