@@ -20,6 +20,9 @@ import peers.testing.peers.TestPeer;
  */
 final class RequestGenerator {
 
+    /** ISO 4217 code for transactions without a currency: well-formed, and refused by every billing operation. */
+    private static final String NO_CURRENCY = "XXX";
+
     private static final JsonNodeFactory F = JsonNodeFactory.instance;
     private final JsonNode components;
     private final Random random;
@@ -110,7 +113,8 @@ final class RequestGenerator {
             return Base64Url.encode(bytes(12 + random.nextInt(48)));
         }
         if (n.contains("currency")) {
-            return random.nextBoolean() ? "EUR" : "XXX";
+            // a currency the plans use, or ISO 4217's well-formed "no currency" code, which no plan is priced in
+            return random.nextBoolean() ? "EUR" : NO_CURRENCY;
         }
         if (n.contains("plan")) {
             return List.of("free", "personal", "family").get(random.nextInt(3));
