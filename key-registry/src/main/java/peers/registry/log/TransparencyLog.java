@@ -2,9 +2,11 @@ package peers.registry.log;
 
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
+import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
@@ -13,6 +15,7 @@ import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -81,57 +84,106 @@ public class TransparencyLog {
 
     /** Appends an entry about an identity. Call after {@link #lock()} in the same transaction. */
     public Uni<Appended> append(long identityId, String entry) {
-        Instant now = clock.instant();
         // Read on the pool, outside this transaction: under the lock, every earlier append is committed.
-        return newest().chain(latest -> {
-            long index = latest == null ? 0 : latest.treeSize();
-            byte[] salt = new byte[32];
-            RANDOM.nextBytes(salt);
-            byte[] commitment = commitment(salt, entry);
-            byte[] leafHash = MerkleHash.leafHash(commitment);
+        return newest().chain(latest -> prepare(latest, identityId, entry)).chain(p -> {
+            List<Object> rows = new ArrayList<>();
+            rows.add(p.leaf());
+            p.nodes().forEach((id, hash) -> {
+                LogNode node = new LogNode();
+                node.id = LogNode.idOf(id);
+                node.hash = hash;
+                rows.add(node);
+            });
+            rows.add(p.head());
+            return Panache.getSession().chain(s -> s.persistAll(rows.toArray())).replaceWith(p.appended());
+        });
+    }
 
-            Map<NodeId, byte[]> computed = new HashMap<>();
-            computed.put(NodeId.leaf(index), leafHash);
-            List<NodeId> completed = TreeMath.nodesCompletedByAppend(index);
-            Set<NodeId> needed = new HashSet<>();
+    /**
+     * An append computed and signed under the log lock, not yet written: the leaf, the subtree hashes it completes and
+     * the signed head of the new size.
+     */
+    public record Pending(LogLeaf leaf, Map<NodeId, byte[]> nodes, TreeHead head) {
+
+        public Appended appended() {
+            return new Appended(leaf, SignedTreeHead.of(head));
+        }
+    }
+
+    /**
+     * Takes the log lock in {@code conn}'s transaction and computes the append of an entry, for writers on a Vert.x SQL
+     * connection (see {@code IdentityService#register}). The lock and the read of the newest head are pipelined: one
+     * round trip, and the read still sees every earlier append, because PostgreSQL runs it (with a fresh READ COMMITTED
+     * snapshot) only after the lock statement has returned. Write the result with {@link #write} before committing.
+     */
+    public Uni<Pending> lockAndPrepare(SqlConnection conn, long identityId, String entry) {
+        Uni<RowSet<Row>> lock = conn.query("SELECT pg_advisory_xact_lock(hashtext('peers.registry.log'))").execute();
+        Uni<RowSet<Row>> newest = conn.preparedQuery(HEAD_COLUMNS + "ORDER BY tree_size DESC LIMIT 1").execute();
+        return Uni.combine().all().unis(lock, newest).asTuple()
+                .chain(t -> prepare(headOf(t.getItem2()), identityId, entry));
+    }
+
+    /** Writes a prepared append (leaf, nodes, head) in one statement on the connection whose transaction holds the lock. */
+    public Uni<Void> write(SqlConnection conn, Pending p) {
+        Long[] ids = new Long[p.nodes().size()];
+        Buffer[] hashes = new Buffer[ids.length];
+        int k = 0;
+        for (Map.Entry<NodeId, byte[]> e : p.nodes().entrySet()) {
+            ids[k] = LogNode.idOf(e.getKey());
+            hashes[k++] = Buffer.buffer(e.getValue());
+        }
+        LogLeaf l = p.leaf();
+        TreeHead h = p.head();
+        return conn.preparedQuery("WITH leaf AS (INSERT INTO log_leaves (leaf_index, commitment, identity_id, salt, entry, created_at) "
+                        + "VALUES ($1, $2, $3, $4, $5, $6)), "
+                        + "nodes AS (INSERT INTO log_nodes (id, hash) SELECT * FROM unnest($7::bigint[], $8::bytea[])) "
+                        + "INSERT INTO tree_heads (tree_size, root_hash, signed_at, signature) VALUES ($9, $10, $11, $12)")
+                .execute(Tuple.from(new Object[] {l.leafIndex, Buffer.buffer(l.commitment), l.identityId, Buffer.buffer(l.salt), l.entry,
+                        l.createdAt.atOffset(ZoneOffset.UTC), ids, hashes, h.treeSize, Buffer.buffer(h.rootHash),
+                        h.signedAt.atOffset(ZoneOffset.UTC), Buffer.buffer(h.signature)}))
+                .replaceWithVoid();
+    }
+
+    /** Computes the leaf after {@code latest}, the subtree hashes it completes, the new root, and signs the new head. */
+    private Uni<Pending> prepare(SignedTreeHead latest, long identityId, String entry) {
+        Instant now = clock.instant();
+        long index = latest == null ? 0 : latest.treeSize();
+        byte[] salt = new byte[32];
+        RANDOM.nextBytes(salt);
+        byte[] commitment = commitment(salt, entry);
+        byte[] leafHash = MerkleHash.leafHash(commitment);
+
+        Map<NodeId, byte[]> computed = new HashMap<>();
+        computed.put(NodeId.leaf(index), leafHash);
+        List<NodeId> completed = TreeMath.nodesCompletedByAppend(index);
+        Set<NodeId> needed = new HashSet<>();
+        for (NodeId n : completed) {
+            needed.add(n.leftChild());
+        }
+        needed.addAll(TreeMath.nodesForRoot(index + 1));
+        return read(needed, computed.keySet(), completed).chain(known -> {
+            known.putAll(computed);
             for (NodeId n : completed) {
-                needed.add(n.leftChild());
+                byte[] h = MerkleHash.nodeHash(known.get(n.leftChild()), known.get(n.rightChild()));
+                known.put(n, h);
+                computed.put(n, h);
             }
-            needed.addAll(TreeMath.nodesForRoot(index + 1));
-            return read(needed, computed.keySet(), completed).chain(known -> {
-                known.putAll(computed);
-                for (NodeId n : completed) {
-                    byte[] h = MerkleHash.nodeHash(known.get(n.leftChild()), known.get(n.rightChild()));
-                    known.put(n, h);
-                    computed.put(n, h);
-                }
-                byte[] root = TreeMath.root(index + 1, known::get);
-                long signedAt = now.toEpochMilli();
-                return signer.sign(index + 1, root, signedAt).chain(signature -> {
-                    LogLeaf leaf = new LogLeaf();
-                    leaf.leafIndex = index;
-                    leaf.commitment = commitment;
-                    leaf.identityId = identityId;
-                    leaf.salt = salt;
-                    leaf.entry = entry;
-                    leaf.createdAt = now;
-                    List<Object> rows = new ArrayList<>();
-                    rows.add(leaf);
-                    computed.forEach((id, hash) -> {
-                        LogNode node = new LogNode();
-                        node.id = LogNode.idOf(id);
-                        node.hash = hash;
-                        rows.add(node);
-                    });
-                    TreeHead head = new TreeHead();
-                    head.treeSize = index + 1;
-                    head.rootHash = root;
-                    head.signedAt = Instant.ofEpochMilli(signedAt);
-                    head.signature = signature;
-                    rows.add(head);
-                    return Panache.getSession().chain(s -> s.persistAll(rows.toArray()))
-                            .replaceWith(new Appended(leaf, SignedTreeHead.of(head)));
-                });
+            byte[] root = TreeMath.root(index + 1, known::get);
+            long signedAt = now.toEpochMilli();
+            return signer.sign(index + 1, root, signedAt).map(signature -> {
+                LogLeaf leaf = new LogLeaf();
+                leaf.leafIndex = index;
+                leaf.commitment = commitment;
+                leaf.identityId = identityId;
+                leaf.salt = salt;
+                leaf.entry = entry;
+                leaf.createdAt = now;
+                TreeHead head = new TreeHead();
+                head.treeSize = index + 1;
+                head.rootHash = root;
+                head.signedAt = Instant.ofEpochMilli(signedAt);
+                head.signature = signature;
+                return new Pending(leaf, computed, head);
             });
         });
     }
