@@ -87,15 +87,7 @@ public class AccountsConsumer {
         if (!CREATED.equals(event.getType())) {
             return null;
         }
-        JsonNode d;
-        try {
-            d = json.readTree(EventEnvelope.data(event));
-        } catch (Exception e) {
-            throw new IllegalArgumentException("data is not JSON");
-        }
-        if (d == null || !d.isObject()) {
-            throw new IllegalArgumentException("data is not a JSON object");
-        }
+        JsonNode d = EventEnvelope.dataObject(event, json);
         String peer = PeerKey.parse(d.path("peer").asText(null)).toString();
         String appId = d.hasNonNull("appId") ? d.get("appId").asText() : null;
         Instant at = d.hasNonNull("at") ? OffsetDateTime.parse(d.get("at").asText()).toInstant()

@@ -75,15 +75,7 @@ public class UsageConsumer {
         } else {
             return null;
         }
-        JsonNode d;
-        try {
-            d = json.readTree(EventEnvelope.data(event));
-        } catch (Exception e) {
-            throw new IllegalArgumentException("data is not JSON");
-        }
-        if (d == null || !d.isObject()) {
-            throw new IllegalArgumentException("data is not a JSON object");
-        }
+        JsonNode d = EventEnvelope.dataObject(event, json);
         String peer = PeerKey.parse(d.path("peer").asText(null)).toString();
         long bytes = count(d, "bytes");
         long items = count(d, itemsField);

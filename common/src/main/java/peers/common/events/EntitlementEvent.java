@@ -35,15 +35,7 @@ public record EntitlementEvent(String eventId, String peer, String plan, JsonNod
      */
     public static EntitlementEvent parse(String value, ObjectMapper json, Clock clock) {
         CloudEvent event = EventEnvelope.parse(value);
-        JsonNode d;
-        try {
-            d = json.readTree(EventEnvelope.data(event));
-        } catch (Exception e) {
-            throw new IllegalArgumentException("data is not JSON");
-        }
-        if (d == null || !d.isObject()) {
-            throw new IllegalArgumentException("data is not a JSON object");
-        }
+        JsonNode d = EventEnvelope.dataObject(event, json);
         String peer = PeerKey.parse(d.path("peer").asText(null)).toString();
         String plan = d.path("plan").asText("unknown");
         Instant until;

@@ -1,5 +1,8 @@
 package peers.common.outbox;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cloudevents.CloudEvent;
 import io.cloudevents.core.format.EventDeserializationException;
 import io.cloudevents.core.format.EventFormat;
@@ -22,6 +25,20 @@ public final class EventEnvelope {
         } catch (EventDeserializationException | IllegalStateException e) {
             throw new IllegalArgumentException("not a CloudEvent: " + e.getMessage(), e);
         }
+    }
+
+    /** The event's data as a JSON object; throws {@link IllegalArgumentException} when it is not one. */
+    public static ObjectNode dataObject(CloudEvent event, ObjectMapper json) {
+        JsonNode d;
+        try {
+            d = json.readTree(data(event));
+        } catch (Exception e) {
+            throw new IllegalArgumentException("data is not JSON");
+        }
+        if (d == null || !d.isObject()) {
+            throw new IllegalArgumentException("data is not a JSON object");
+        }
+        return (ObjectNode) d;
     }
 
     /** The event's JSON data as text. */
