@@ -9,10 +9,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.CategoryChart;
@@ -38,9 +41,9 @@ public final class Publish {
         Files.createDirectories(dir);
         Map<String, Object> doc = new LinkedHashMap<>(context);
         doc.putAll(summary.toJson());
-        Report last = summary.runs().get(summary.runs().size() - 1);
-        if (!last.tables().isEmpty()) {
-            doc.put("tables", last.tables().stream().map(Report.Table::toJson).toList());
+        List<Report.Table> tables = medianTables(summary.runs());
+        if (!tables.isEmpty()) {
+            doc.put("tables", tables.stream().map(Report.Table::toJson).toList());
         }
         List<String> charts = new ArrayList<>();
         if (!summary.rows().isEmpty()) {
@@ -50,6 +53,71 @@ public final class Publish {
         doc.put("charts", charts);
         JSON.writeValue(dir.resolve(summary.scenario() + ".json").toFile(), doc);
         writeIndex(root);
+    }
+
+    private static final Pattern MEASURE = Pattern.compile("(-?[0-9]+(?:\\.([0-9]+))?)(.*)");
+
+    /**
+     * The tables of the runs folded into one: a cell that is a number with a unit (e.g. {@code 13.82 KB}) in every run
+     * becomes the runs' median, printed with the same unit and decimals; any other cell is the last run's. Runs
+     * whose tables do not line up with the last run's (another title or shape) are left out.
+     */
+    static List<Report.Table> medianTables(List<Report> runs) {
+        Report last = runs.get(runs.size() - 1);
+        List<Report.Table> out = new ArrayList<>();
+        for (int t = 0; t < last.tables().size(); t++) {
+            Report.Table lt = last.tables().get(t);
+            List<Report.Table> same = new ArrayList<>();
+            for (Report r : runs) {
+                if (r.tables().size() > t && sameShape(r.tables().get(t), lt)) {
+                    same.add(r.tables().get(t));
+                }
+            }
+            List<List<String>> rows = new ArrayList<>();
+            for (int i = 0; i < lt.rows().size(); i++) {
+                List<String> row = new ArrayList<>();
+                for (int j = 0; j < lt.rows().get(i).size(); j++) {
+                    row.add(medianCell(same, i, j, lt.rows().get(i).get(j)));
+                }
+                rows.add(row);
+            }
+            String title = same.size() > 1 ? lt.title() + " (median of " + same.size() + " runs)" : lt.title();
+            out.add(new Report.Table(title, lt.header(), rows));
+        }
+        return out;
+    }
+
+    private static boolean sameShape(Report.Table a, Report.Table b) {
+        if (!a.title().equals(b.title()) || a.rows().size() != b.rows().size()) {
+            return false;
+        }
+        for (int i = 0; i < a.rows().size(); i++) {
+            if (a.rows().get(i).size() != b.rows().get(i).size() || !a.rows().get(i).get(0).equals(b.rows().get(i).get(0))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static String medianCell(List<Report.Table> tables, int row, int col, String fallback) {
+        if (col == 0 || tables.size() < 2) {
+            return fallback;
+        }
+        double[] v = new double[tables.size()];
+        String unit = null;
+        int decimals = 0;
+        for (int k = 0; k < tables.size(); k++) {
+            Matcher m = MEASURE.matcher(tables.get(k).rows().get(row).get(col).strip());
+            if (!m.matches() || (unit != null && !unit.equals(m.group(3)))) {
+                return fallback;
+            }
+            unit = m.group(3);
+            decimals = Math.max(decimals, m.group(2) == null ? 0 : m.group(2).length());
+            v[k] = Double.parseDouble(m.group(1));
+        }
+        Arrays.sort(v);
+        double median = v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+        return String.format(Locale.ROOT, "%." + decimals + "f", median) + unit;
     }
 
     private static String ratioChart(Path dir, Summary s) throws IOException {

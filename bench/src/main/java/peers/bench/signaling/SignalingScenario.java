@@ -129,6 +129,23 @@ public final class SignalingScenario implements Scenario {
                     "publishes delivered to the other subscriber/s (both echo to the sender too; echoes not counted)");
         }
         report.section("memoryPerConnection", memory);
+        List<List<String>> memoryRows = new ArrayList<>();
+        for (String t : targets) {
+            List<String> row = new ArrayList<>();
+            row.add(t);
+            for (int sockets : socketCounts) {
+                Run r = runs.getOrDefault(t, Map.of()).get(sockets);
+                row.add(r == null ? "–" : String.format(Locale.ROOT, "%.2f KB", r.bytesPerConnection() / 1024.0));
+            }
+            memoryRows.add(row);
+        }
+        List<String> memoryHeader = new ArrayList<>();
+        memoryHeader.add("server");
+        for (int sockets : socketCounts) {
+            memoryHeader.add(sockets + " sockets");
+        }
+        report.table("Memory per connection: growth of the server's RSS from " + stage + " to N connected sockets, divided by the sockets added"
+                + " (goal for ours: ≤ 15 KB at 10k)", memoryHeader, memoryRows);
         Map<String, Object> threads = new LinkedHashMap<>();
         runs.forEach((t, bySockets) -> bySockets.forEach((n, r) -> {
             if (!r.threadCpu.isEmpty()) {

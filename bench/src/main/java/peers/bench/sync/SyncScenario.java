@@ -262,6 +262,7 @@ public final class SyncScenario implements Scenario {
                     rawCount[client] = base + batch;
                 };
 
+                System.out.printf("append: PostgreSQL settled in %d ms (checkpoint, autovacuum done)%n", PgStats.settle(conns[0], 120_000));
                 Load.timed("warm-up", Duration.ZERO, warmup, clients, append);
                 Map<String, Long> pg0 = PgStats.snapshot(conns[0], "sync");
                 Map<String, Double> c0 = cpu.snapshot();
@@ -276,6 +277,7 @@ public final class SyncScenario implements Scenario {
                 report.section("serviceThreadCpuAppend", CpuMeter.topDelta(th0, CpuMeter.threads(service.pid()), 10));
                 oursAppend = records(oursAppend.withCpu(CpuMeter.delta(c0, c1)), batch);
 
+                PgStats.settle(conns[0], 120_000);
                 Load.timed("warm-up", Duration.ZERO, warmup, clients, rawAppend);
                 c0 = cpu.snapshot();
                 Measurement rawAppendM = Load.timed("raw", Duration.ZERO, duration, clients, rawAppend);
