@@ -43,8 +43,8 @@ public class LogSigner {
     private final String origin;
     private final Uni<Keys> keys;
 
-    /** The private key as the JDK holds it, its 32-byte RFC 8032 seed (what signing uses), and the public key. */
-    public record Keys(Secret<PrivateKey> privateKey, Secret<byte[]> seed, PeerKey publicKey) {
+    /** The private key's 32-byte RFC 8032 seed (what signing uses) and the public key. */
+    public record Keys(Secret<byte[]> seed, PeerKey publicKey) {
     }
 
     public LogSigner(RegistryConfig config, Pool pool) {
@@ -107,7 +107,7 @@ public class LogSigner {
             kpg.initialize(NamedParameterSpec.ED25519, new FixedRandom(seed));
             var pair = kpg.generateKeyPair();
             PublicKey pub = pair.getPublic();
-            return new Keys(Secret.of(priv), Secret.of(seed), PeerKey.of(pub));
+            return new Keys(Secret.of(seed), PeerKey.of(pub));
         } catch (GeneralSecurityException | IllegalArgumentException e) {
             throw new IllegalStateException("peers.registry.log.private-key is not a PKCS#8 Ed25519 private key in base64", e);
         }
