@@ -454,7 +454,7 @@ public final class SyncScenario implements Scenario {
         ex.put("partition", partition);
 
         try (Statement s = conns[0].createStatement()) {
-            s.execute("CREATE TABLE IF NOT EXISTS " + partition + " PARTITION OF bench.records FOR VALUES FROM ('" + dayStart + "') TO ('" + dayEnd + "')");
+            createPartition(s, day);
         }
         System.out.printf("expiry: loading %d rows of %d bytes into %s...%n", rows, recordBytes, partition);
         double load = load(conns, loaders, "bench.records", rows, chunk, blob, dayStart);
@@ -481,7 +481,7 @@ public final class SyncScenario implements Scenario {
                 s.execute("DROP TABLE IF EXISTS bench.records_flat");
                 s.execute("CREATE TABLE bench.records_flat (LIKE bench.records)");
                 s.execute("CREATE INDEX ON bench.records_flat (stream_id, seq)");
-                s.execute("CREATE INDEX ON bench.records_flat (stream_id, record_id)");
+                s.execute("CREATE INDEX ON bench.records_flat ((stream_id || '/' || record_id))");
                 s.execute("CREATE INDEX ON bench.records_flat (expires_at)");
             }
             System.out.printf("expiry: loading %d rows into bench.records_flat for the DELETE baseline...%n", rows);
@@ -592,7 +592,10 @@ public final class SyncScenario implements Scenario {
         }
     }
 
-    /** {@code bench.records}: the shape of sync-buffer's {@code records} (V1 migration), with partitions for the raw rows' expiry days. */
+    /**
+     * {@code bench.records}: the shape of sync-buffer's {@code records} (V1 and V3 migrations: the (stream, seq) index and each
+     * partition's unique record key index), with partitions for the raw rows' expiry days.
+     */
     private static void createScratchTables(Connection c, LocalDate today) throws SQLException {
         try (Statement s = c.createStatement()) {
             s.execute("CREATE SCHEMA IF NOT EXISTS bench");
@@ -609,12 +612,18 @@ public final class SyncScenario implements Scenario {
                         expires_at timestamptz NOT NULL
                     ) PARTITION BY RANGE (expires_at)""");
             s.execute("CREATE INDEX records_stream_seq ON bench.records (stream_id, seq)");
-            s.execute("CREATE INDEX records_stream_record ON bench.records (stream_id, record_id)");
             for (LocalDate d = today.plusDays(RETENTION_DAYS); !d.isAfter(today.plusDays(RETENTION_DAYS + 1)); d = d.plusDays(1)) {
-                s.execute("CREATE TABLE bench." + d.format(PARTITION) + " PARTITION OF bench.records FOR VALUES FROM ('" + d + " 00:00:00+00') TO ('"
-                        + d.plusDays(1) + " 00:00:00+00')");
+                createPartition(s, d);
             }
         }
+    }
+
+    /** A day partition of {@code bench.records} with the unique record key index sync-buffer's partitions have. */
+    private static void createPartition(Statement s, LocalDate day) throws SQLException {
+        String name = "bench." + day.format(PARTITION);
+        s.execute("CREATE TABLE IF NOT EXISTS " + name + " PARTITION OF bench.records FOR VALUES FROM ('" + day + " 00:00:00+00') TO ('"
+                + day.plusDays(1) + " 00:00:00+00')");
+        s.execute("CREATE UNIQUE INDEX IF NOT EXISTS " + day.format(PARTITION) + "_key ON " + name + " ((stream_id || '/' || record_id))");
     }
 
     /** Checks sampled pages independently of the service's code: full page, consecutive seqs after the cursor, author, ciphertext. */

@@ -91,7 +91,9 @@ public class Partitions {
                         if (!days.contains(d)) {
                             String sql = "CREATE TABLE IF NOT EXISTS " + d.format(NAME) + " PARTITION OF records FOR VALUES FROM ('" + d
                                     + " 00:00:00+00') TO ('" + d.plusDays(1) + " 00:00:00+00')";
-                            chain = chain.chain(() -> conn.query(sql).execute().replaceWithVoid());
+                            // The idempotency check's index: see the V3 migration for why it is unique per partition.
+                            String key = "CREATE UNIQUE INDEX IF NOT EXISTS " + d.format(NAME) + "_key ON " + d.format(NAME) + " (" + RecordStore.KEY + ")";
+                            chain = chain.chain(() -> conn.query(sql).execute()).chain(() -> conn.query(key).execute()).replaceWithVoid();
                         }
                     }
                     long[] dropMillis = new long[1];

@@ -38,6 +38,12 @@ public class RecordStore {
 
     /** LISTEN/NOTIFY channel of new-record notices; payload {@code <stream id> <last seq>}. */
     public static final String CHANNEL = "sync_records";
+    /**
+     * A record's key in its stream, as the idempotency check matches it and each day partition's unique index
+     * holds it: {@code stream id + '/' + record id}, unambiguous because '/' is in neither alphabet. Why one
+     * expression rather than two columns: the V3 migration.
+     */
+    static final String KEY = "(stream_id || '/' || record_id)";
 
     private final Pool pool;
     private final Access access;
@@ -69,12 +75,12 @@ public class RecordStore {
         // PostgreSQL keeps microseconds: answer with what a later read returns.
         Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
         OffsetDateTime nowUtc = now.atOffset(ZoneOffset.UTC);
-        String[] ids = new String[batch.size()];
-        for (int i = 0; i < ids.length; i++) {
-            ids[i] = batch.get(i).id();
+        String[] keys = new String[batch.size()];
+        for (int i = 0; i < keys.length; i++) {
+            keys[i] = streamId + '/' + batch.get(i).id();
         }
         return pool.withTransaction(conn -> access.require(conn, streamId, caller, Role.WRITE, true)
-                .chain(grant -> state(conn, grant, ids, nowUtc)
+                .chain(grant -> state(conn, grant, keys, nowUtc)
                         .chain(rows -> {
                             Map<String, StoredRecord> existing = new HashMap<>();
                             Row first = null;
@@ -108,26 +114,28 @@ public class RecordStore {
 
     /**
      * What an append needs to know besides the grant, in one statement: the owner's usage of the live days and
-     * entitlement (on every row), and the stream's retained records with one of {@code ids} (one row each; none:
+     * entitlement (on every row), and the stream's retained records with one of {@code keys} (one row each; none:
      * one row with null record columns). The stream's retained records all expire between
      * {@link Access.Grant#retainedFrom} and its {@code last_expires}, so only the day partitions of that range can
      * hold them: bounding {@code expires_at} on both sides lets PostgreSQL skip every other partition (days ahead
-     * up to the longest retention exist for other streams); a stream without records gets an empty range.
+     * up to the longest retention exist for other streams); a stream without records gets an empty range. The
+     * records are matched by {@link #KEY} alone, never by a separate {@code stream_id} qual, so the only index
+     * that can serve the check is each partition's unique key index (the V3 migration says why).
      */
-    private static Uni<io.vertx.mutiny.sqlclient.RowSet<Row>> state(SqlConnection conn, Access.Grant grant, String[] ids, OffsetDateTime now) {
+    private static Uni<io.vertx.mutiny.sqlclient.RowSet<Row>> state(SqlConnection conn, Access.Grant grant, String[] keys, OffsetDateTime now) {
         OffsetDateTime last = grant.lastExpires() == null ? now : grant.lastExpires();
-        return conn.preparedQuery(STATE_SQL).execute(Tuple.tuple(List.of(grant.ownerKey(), now.toLocalDate(), grant.streamId(), ids, now, last,
+        return conn.preparedQuery(STATE_SQL).execute(Tuple.tuple(List.of(grant.ownerKey(), now.toLocalDate(), keys, now, last,
                 grant.retainedFrom(now))));
     }
 
-    /** $1 owner, $2 today (UTC), $3 stream, $4 record ids, $5 now, $6 the stream's last expiry, $7 its first expiry if later than now. */
-    private static final String STATE_SQL = "SELECT u.used_bytes, u.used_records, e.plan, e.retention_days, e.max_bytes, e.max_records, e.valid_until, "
+    /** $1 owner, $2 today (UTC), $3 record keys ({@link #KEY}), $4 now, $5 the stream's last expiry, $6 its first expiry if later than now. */
+    static final String STATE_SQL = "SELECT u.used_bytes, u.used_records, e.plan, e.retention_days, e.max_bytes, e.max_records, e.valid_until, "
             + "x.record_id, x.seq, x.author_key, x.ciphertext, x.created_at, x.expires_at "
             + "FROM (SELECT coalesce(sum(bytes), 0)::bigint AS used_bytes, coalesce(sum(records), 0)::bigint AS used_records "
             + "FROM usage_days WHERE owner_key = $1 AND day >= $2) u "
             + "LEFT JOIN entitlements e ON e.peer_key = $1 "
             + "LEFT JOIN LATERAL (SELECT record_id, seq, author_key, ciphertext, created_at, expires_at FROM records "
-            + "WHERE stream_id = $3 AND record_id = ANY($4) AND expires_at > $5 AND expires_at >= $7 AND expires_at <= $6) x ON true";
+            + "WHERE " + KEY + " = ANY($3) AND expires_at > $4 AND expires_at >= $6 AND expires_at <= $5) x ON true";
 
     private static void checkQuota(Plan plan, long usedBytes, long usedRecords, int records, long bytes) {
         if (usedBytes + bytes > plan.maxBytes()) {
