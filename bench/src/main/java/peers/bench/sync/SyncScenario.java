@@ -62,7 +62,7 @@ import peers.testing.infra.TestPostgres;
  *   <li><b>append</b>: each client appends batches of {@code batch} records of {@code recordBytes} random
  *       ciphertext to its own stream with a signed {@code POST /sync/v1/streams/{s}/records}, vs a JDBC batch
  *       {@code INSERT} of as many equivalent rows in one transaction per batch. Reported in records/s.
- *   <li><b>read</b>: each client reads a page of {@code batch} records of its stream from a random cursor
+ *   <li><b>read</b>: each client reads a page of {@code page} records of its stream from a random cursor
  *       ({@code GET …/records?after=&limit=}) vs {@code SELECT … WHERE stream_id = ? AND seq > ? ORDER BY seq
  *       LIMIT ?}. Reported in records/s; a sample of pages is checked afterwards (seqs, ids, ciphertext).
  *   <li><b>expire-day</b>: {@code expiryRecords} rows of one expiry day are loaded into that day's partition
@@ -74,7 +74,10 @@ import peers.testing.infra.TestPostgres;
  * </ol>
  *
  * Both sides use the same number of concurrent clients (virtual threads; one JDBC connection each on the raw
- * side). Nothing is asserted.
+ * side), the same batch and the same page size. The defaults are what a client catching up in bulk uses: batches
+ * of 250 records (the service takes at most 256 per append) and pages of 500 (its largest page). Smaller batches
+ * measure the fixed cost per request (signature, nonce, membership) more than the cost per record; pass
+ * {@code batch=100 page=100} for that. Nothing is asserted.
  */
 public final class SyncScenario implements Scenario {
 
@@ -100,7 +103,7 @@ public final class SyncScenario implements Scenario {
 
     @Override
     public String options() {
-        return "concurrency=16 batch=100 recordBytes=1024 warmup=15s duration=10s readWarmup=15s readDuration=10s readFormats=binary,json verifyEvery=20 "
+        return "concurrency=16 batch=250 page=500 recordBytes=1024 warmup=15s duration=10s readWarmup=15s readDuration=10s readFormats=binary,json verifyEvery=20 "
                 + "expiryRecords=1000000 expiryLoaders=2 expiryChunk=50000 expiryDelete=true deleteTimeout=60s expiryVacuum=true "
                 + "httpExecutor=direct profile=false app=<root>/sync-buffer/target/quarkus-app serverJvmArgs=\"\" startTimeout=90s";
     }
@@ -108,7 +111,8 @@ public final class SyncScenario implements Scenario {
     @Override
     public Report run(Options o) throws Exception {
         int clients = o.integer("concurrency", 16);
-        int batch = o.integer("batch", 100);
+        int batch = o.integer("batch", 250);
+        int page = o.integer("page", 500);
         int recordBytes = o.integer("recordBytes", 1024);
         Duration warmup = o.duration("warmup", Duration.ofSeconds(15));
         Duration duration = o.duration("duration", Duration.ofSeconds(10));
@@ -132,8 +136,8 @@ public final class SyncScenario implements Scenario {
         Path app = Path.of(o.string("app", o.rootDir().resolve("sync-buffer/target/quarkus-app").toString()));
         String serverJvmArgs = o.string("serverJvmArgs", "");
         Duration startTimeout = o.duration("startTimeout", Duration.ofSeconds(90));
-        if (clients < 1 || batch < 1 || recordBytes < 1 || expiryRecords < 0) {
-            throw new Bench.UsageException("concurrency, batch and recordBytes must be positive, expiryRecords not negative");
+        if (clients < 1 || batch < 1 || page < 1 || recordBytes < 1 || expiryRecords < 0) {
+            throw new Bench.UsageException("concurrency, batch, page and recordBytes must be positive, expiryRecords not negative");
         }
         String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
         Path target = o.benchDir().resolve("target");
@@ -143,7 +147,7 @@ public final class SyncScenario implements Scenario {
         PeersInfra infra = Infra.start();
         TestPostgres pg = infra.postgres();
         Map<String, String> env = Infra.serviceEnvironment(infra);
-        Map<String, String> props = serviceProperties(batch, recordBytes);
+        Map<String, String> props = serviceProperties(batch, page, recordBytes);
         List<String> jvmArgs = serverJvmArgs.isBlank() ? List.of() : List.of(serverJvmArgs.trim().split("\\s+"));
 
         long t0 = System.nanoTime();
@@ -300,8 +304,8 @@ public final class SyncScenario implements Scenario {
                     s.execute("ANALYZE bench.records");
                 }
                 for (int c = 0; c < clients; c++) {
-                    if (appended[c] < batch || rawCount[c] < batch) {
-                        throw new IllegalStateException("client " + c + " has fewer than " + batch + " records to read (ours " + appended[c]
+                    if (appended[c] < page || rawCount[c] < page) {
+                        throw new IllegalStateException("client " + c + " has fewer than " + page + " records to read (ours " + appended[c]
                                 + ", raw " + rawCount[c] + "); service log " + serviceLog + ":\n" + service.tail(40));
                     }
                 }
@@ -313,8 +317,8 @@ public final class SyncScenario implements Scenario {
                     ConcurrentLinkedQueue<Page> samples = new ConcurrentLinkedQueue<>();
                     AtomicInteger sampled = new AtomicInteger();
                     Load.Op read = (client, seq) -> {
-                        long after = ThreadLocalRandom.current().nextLong(appended[client] - batch + 1);
-                        URI uri = URI.create(base + "/sync/v1/streams/" + streams[client] + "/records?after=" + after + "&limit=" + batch);
+                        long after = ThreadLocalRandom.current().nextLong(appended[client] - page + 1);
+                        URI uri = URI.create(base + "/sync/v1/streams/" + streams[client] + "/records?after=" + after + "&limit=" + page);
                         HttpRequest signed = SignedRequests.build("GET", uri, null, keyIds[client], keys[client].getPrivate(), REQUEST_TIMEOUT);
                         HttpRequest req = HttpRequest.newBuilder(signed, (n, v) -> true)
                                 .header("Accept", binary ? "application/octet-stream" : "application/json").build();
@@ -340,8 +344,8 @@ public final class SyncScenario implements Scenario {
                     }
                     report.section("postgresPerReadPage-" + format, collapsePartitions(PgStats.perOp(pg0, PgStats.snapshot(conns[0], "sync"), oursRead.ops())));
                     report.section("serviceThreadCpuRead-" + format, CpuMeter.topDelta(th0, CpuMeter.threads(service.pid()), 10));
-                    oursReads.put(format, records(oursRead.withCpu(CpuMeter.delta(c0, c1)), batch));
-                    pageChecks.put(format, checkPages(samples, streams, keyIds, pool, batch));
+                    oursReads.put(format, records(oursRead.withCpu(CpuMeter.delta(c0, c1)), page));
+                    pageChecks.put(format, checkPages(samples, streams, keyIds, pool, page));
                 }
 
                 PreparedStatement[] selects = new PreparedStatement[clients];
@@ -352,8 +356,8 @@ public final class SyncScenario implements Scenario {
                 Load.Op rawRead = (client, seq) -> {
                     PreparedStatement ps = selects[client];
                     ps.setString(1, streams[client]);
-                    ps.setLong(2, ThreadLocalRandom.current().nextLong(rawCount[client] - batch + 1));
-                    ps.setInt(3, batch);
+                    ps.setLong(2, ThreadLocalRandom.current().nextLong(rawCount[client] - page + 1));
+                    ps.setInt(3, page);
                     int n = 0;
                     try (ResultSet rs = ps.executeQuery()) {
                         while (rs.next()) {
@@ -367,14 +371,14 @@ public final class SyncScenario implements Scenario {
                             n++;
                         }
                     }
-                    if (n != batch) {
+                    if (n != page) {
                         throw new Load.Failed("short page", n + " rows");
                     }
                 };
                 Load.timed("warm-up", Duration.ZERO, readWarmup, clients, rawRead);
                 c0 = cpu.snapshot();
                 Measurement rawReadM = Load.timed("raw", Duration.ZERO, readDuration, clients, rawRead);
-                rawReadM = records(rawReadM.withCpu(CpuMeter.delta(c0, cpu.snapshot())), batch);
+                rawReadM = records(rawReadM.withCpu(CpuMeter.delta(c0, cpu.snapshot())), page);
                 for (PreparedStatement ps : selects) {
                     ps.close();
                 }
@@ -382,9 +386,9 @@ public final class SyncScenario implements Scenario {
                     boolean binary = e.getKey().equals("binary");
                     System.out.printf("read (%s): ours %.1f records/s, raw %.1f rows/s%n", e.getKey(), e.getValue().opsPerSecond(), rawReadM.opsPerSecond());
                     report.add(new Report.Comparison(binary ? "read (records)" : "read json (records)", "signed GET /sync/v1/streams/{s}/records?after=<random>&limit="
-                            + batch + (binary ? " with Accept: application/octet-stream (the binary page format for bulk catch-up)"
+                            + page + (binary ? " with Accept: application/octet-stream (the binary page format for bulk catch-up)"
                                     : " with Accept: application/json (base64url ciphertext in JSON)")
-                            + " vs SELECT ... WHERE stream_id = ? AND seq > ? ORDER BY seq LIMIT " + batch + "; " + clients + " clients, own stream each, "
+                            + " vs SELECT ... WHERE stream_id = ? AND seq > ? ORDER BY seq LIMIT " + page + "; " + clients + " clients, own stream each, "
                             + secs(readDuration) + " s after " + secs(readWarmup) + " s warm-up; ours " + sum(appended) + " records, raw "
                             + sum(rawCount) + " rows; ops = records, latency = per page", e.getValue(), rawReadM, 0.5));
                 }
@@ -411,7 +415,7 @@ public final class SyncScenario implements Scenario {
     }
 
     /** Rate limits, quotas and batch bounds raised so the bench measures throughput, not refusals. */
-    static Map<String, String> serviceProperties(int batch, int recordBytes) {
+    static Map<String, String> serviceProperties(int batch, int page, int recordBytes) {
         Map<String, String> p = new LinkedHashMap<>();
         for (String limit : List.of("sync.write", "sync.read")) {
             p.put("peers.rate-limits.\"" + limit + "\".capacity", "1000000000");
@@ -425,8 +429,8 @@ public final class SyncScenario implements Scenario {
         if (batch > 256) {
             p.put("peers.sync.max-batch-records", Integer.toString(batch));
         }
-        if (batch > 500) {
-            p.put("peers.sync.max-page-size", Integer.toString(batch));
+        if (page > 500) {
+            p.put("peers.sync.max-page-size", Integer.toString(page));
         }
         if (batchBytes > 1_048_576) {
             p.put("peers.sync.max-batch-bytes", Long.toString(batchBytes));
@@ -627,7 +631,7 @@ public final class SyncScenario implements Scenario {
     }
 
     /** Checks sampled pages independently of the service's code: full page, consecutive seqs after the cursor, author, ciphertext. */
-    private static Map<String, Object> checkPages(Iterable<Page> samples, String[] streams, String[] keyIds, byte[][] pool, int batch) {
+    private static Map<String, Object> checkPages(Iterable<Page> samples, String[] streams, String[] keyIds, byte[][] pool, int page) {
         int checked = 0;
         int failed = 0;
         List<String> bad = new ArrayList<>();
@@ -637,8 +641,8 @@ public final class SyncScenario implements Scenario {
             try {
                 JsonNode n = p.binary ? fromBinary(p.body) : JSON.readTree(p.body);
                 JsonNode recs = n.path("records");
-                if (recs.size() != batch) {
-                    problem = recs.size() + " records, expected " + batch;
+                if (recs.size() != page) {
+                    problem = recs.size() + " records, expected " + page;
                 }
                 for (int i = 0; problem == null && i < recs.size(); i++) {
                     JsonNode r = recs.get(i);
@@ -654,8 +658,8 @@ public final class SyncScenario implements Scenario {
                         problem = "record " + i + " (" + id + ") has other ciphertext than appended";
                     }
                 }
-                if (problem == null && n.path("next").asLong() != p.after + batch) {
-                    problem = "next " + n.path("next").asLong() + ", expected " + (p.after + batch);
+                if (problem == null && n.path("next").asLong() != p.after + page) {
+                    problem = "next " + n.path("next").asLong() + ", expected " + (p.after + page);
                 }
             } catch (Exception e) {
                 problem = "not a page: " + e;
