@@ -1,5 +1,9 @@
 package peers.devstack;
 
+import peers.infra.KafkaServer;
+import peers.infra.PostgresServer;
+import peers.infra.S3Server;
+
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
@@ -10,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -17,6 +22,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
@@ -32,6 +38,9 @@ import java.util.concurrent.ExecutionException;
  */
 public final class DevStack {
 
+    static final String S3_ACCESS_KEY = "peers-dev-access-key";
+    static final String S3_SECRET_KEY = "peers-dev-secret-key";
+
     private static final String LOG_FORMAT = "%d{HH:mm:ss} %-5p [%c{2.}] %s%e%n";
 
     private final Settings settings;
@@ -46,9 +55,9 @@ public final class DevStack {
     private volatile boolean launched;
     private boolean stopped;
     private FileChannel lockChannel;
-    private DevPostgres postgres;
-    private DevKafka kafka;
-    private DevS3 s3;
+    private PostgresServer postgres;
+    private KafkaServer kafka;
+    private S3Server s3;
     private DevRouter router;
     private DevTurn turn;
     private final List<ServiceCatalog.Service> notPackaged = new ArrayList<>();
@@ -108,18 +117,28 @@ public final class DevStack {
             }
             present.add(service);
         }
-        postgres = new DevPostgres(settings.data().resolve("postgres"), logDirectory.resolve("postgres.log"), settings.pgPort());
-        postgres.stopOrphan();
+        // the cluster outlives the devstack, and crashes of the machine; only stop() stops it, after the services
+        postgres = new PostgresServer(settings.data().resolve("postgres"), settings.pgPort())
+                .durable()
+                .logTo(logDirectory.resolve("postgres.log"))
+                .stoppedOnlyByStop();
+        stopOrphan(postgres);
         DevTurn.stopOrphan(DevTurn.pidFile(runDirectory));
         requireFreePorts(present);
         Path agent = ParentWatch.writeAgentJar(runDirectory.resolve("parent-watch.jar"));
         List<String> javaOptions = new ArrayList<>(settings.serviceJavaOptions());
         javaOptions.add(JavaProcesses.parentWatchOption(agent));
 
-        kafka = new DevKafka(settings.data().resolve("kafka"), settings.kafkaPort(), settings.kafkaControllerPort());
+        kafka = new KafkaServer(settings.data().resolve("kafka"), settings.kafkaPort(), settings.kafkaControllerPort(), Map.of());
         if (settings.s3()) {
-            s3 = new DevS3(settings.data().resolve("s3"), runDirectory, logDirectory.resolve("s3proxy.log"),
-                    settings.s3proxyJar(), settings.s3Port());
+            Path jar = S3Server.locateJar(settings.s3proxyJar(), "Run the devstack with -Pdevstack (building the infra "
+                    + "module fetches org.gaul:s3proxy:" + S3Server.VERSION + ":jar-with-dependencies), or pass --no-s3");
+            s3 = new S3Server(settings.data().resolve("s3"), runDirectory, logDirectory.resolve("s3proxy.log"), jar,
+                    settings.s3Port(), S3_ACCESS_KEY, S3_SECRET_KEY)
+                    .javaOptions(javaOptions)
+                    // browsers PUT and GET presigned URLs (backup-service) from the demo page's origin
+                    .corsAllowAll()
+                    .stopGracefully(Duration.ofSeconds(15));
         }
         Optional<Path> turnserver = DevTurn.installed();
         if (settings.turn().equals("true") && turnserver.isEmpty()) {
@@ -135,7 +154,7 @@ public final class DevStack {
         infrastructure.add(timed("PostgreSQL on 127.0.0.1:" + settings.pgPort(), postgres::start));
         infrastructure.add(timed("Kafka on " + kafka.bootstrapServers(), kafka::start));
         if (s3 != null) {
-            infrastructure.add(timed("S3Proxy on " + s3.endpoint(), () -> s3.start(javaOptions)));
+            infrastructure.add(timed("S3Proxy on " + s3.endpoint(), s3::start));
         }
         if (turn != null) {
             infrastructure.add(timed("coturn on 127.0.0.1:" + settings.turnPort(), turn::start));
@@ -246,10 +265,10 @@ public final class DevStack {
         env.put("QUARKUS_HTTP_PORT", Integer.toString(service.httpPort(settings)));
         env.put("QUARKUS_MANAGEMENT_HOST", "127.0.0.1");
         env.put("QUARKUS_MANAGEMENT_PORT", Integer.toString(service.managementPort(settings)));
-        env.put("QUARKUS_DATASOURCE_JDBC_URL", postgres.jdbcUrl());
-        env.put("QUARKUS_DATASOURCE_REACTIVE_URL", postgres.reactiveUrl());
-        env.put("QUARKUS_DATASOURCE_USERNAME", DevPostgres.USER);
-        env.put("QUARKUS_DATASOURCE_PASSWORD", DevPostgres.PASSWORD);
+        env.put("QUARKUS_DATASOURCE_JDBC_URL", postgres.jdbcUrl(PostgresServer.DEFAULT_DATABASE));
+        env.put("QUARKUS_DATASOURCE_REACTIVE_URL", postgres.reactiveUrl(PostgresServer.DEFAULT_DATABASE));
+        env.put("QUARKUS_DATASOURCE_USERNAME", PostgresServer.USER);
+        env.put("QUARKUS_DATASOURCE_PASSWORD", PostgresServer.PASSWORD);
         env.put("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
         env.put("QUARKUS_LOG_CONSOLE_FORMAT", LOG_FORMAT);
         env.put("QUARKUS_BANNER_ENABLED", "false");
@@ -270,9 +289,9 @@ public final class DevStack {
         }
         if (service.usesS3() && s3 != null) {
             env.put("PEERS_S3_ENDPOINT", s3.endpoint());
-            env.put("PEERS_S3_ACCESS_KEY", DevS3.ACCESS_KEY);
-            env.put("PEERS_S3_SECRET_KEY", DevS3.SECRET_KEY);
-            env.put("PEERS_S3_REGION", DevS3.REGION);
+            env.put("PEERS_S3_ACCESS_KEY", s3.accessKey());
+            env.put("PEERS_S3_SECRET_KEY", s3.secretKey());
+            env.put("PEERS_S3_REGION", s3.region());
         }
         return env;
     }
@@ -303,11 +322,12 @@ public final class DevStack {
         if (present.isEmpty()) {
             b.append("  (no service module found under ").append(settings.root()).append(")\n");
         }
-        b.append(String.format("  %-18s %s  user %s (trust: any password)%n", "PostgreSQL", postgres.jdbcUrl(), DevPostgres.USER));
+        b.append(String.format("  %-18s %s  user %s (trust: any password)%n", "PostgreSQL",
+                postgres.jdbcUrl(PostgresServer.DEFAULT_DATABASE), PostgresServer.USER));
         b.append(String.format("  %-18s %s%n", "Kafka", kafka.bootstrapServers()));
         if (s3 != null) {
             b.append(String.format("  %-18s %s  path-style, region %s, access key %s, secret %s%n", "S3",
-                    s3.endpoint(), DevS3.REGION, DevS3.ACCESS_KEY, DevS3.SECRET_KEY));
+                    s3.endpoint(), s3.region(), s3.accessKey(), s3.secretKey()));
         }
         if (turn != null) {
             b.append(String.format("  %-18s %s, %s  (use-auth-secret; signaling issues the credentials)%n", "coturn", turn.stunUrls(),
@@ -351,6 +371,32 @@ public final class DevStack {
             throw new IllegalStateException("port " + port + " is configured twice: " + earlier + " and " + what);
         }
         hosts.put(port, host);
+    }
+
+    /**
+     * Stops a PostgreSQL left running on the data directory by a devstack that was killed without cleaning up
+     * (it holds the port and the cluster's lock). Call before checking ports.
+     */
+    private static void stopOrphan(PostgresServer postgres) {
+        Optional<ProcessHandle> orphan = postgres.postmaster();
+        if (orphan.isEmpty()) {
+            return;
+        }
+        ProcessHandle postmaster = orphan.get();
+        Console.say("stopping PostgreSQL (pid " + postmaster.pid() + ") left running by an earlier devstack");
+        postmaster.destroy(); // SIGTERM: smart shutdown; its clients died with that devstack
+        try {
+            postmaster.onExit().get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            postmaster.destroyForcibly(); // crash recovery replays the WAL on the next start
+            try {
+                postmaster.onExit().get(60, TimeUnit.SECONDS);
+            } catch (InterruptedException interrupted) {
+                Thread.currentThread().interrupt();
+            } catch (Exception stillThere) {
+                Console.say("PostgreSQL (pid " + postmaster.pid() + ") did not exit within 60 s");
+            }
+        }
     }
 
     /** One devstack per data directory: a second one would start a second PostgreSQL on the same cluster. */

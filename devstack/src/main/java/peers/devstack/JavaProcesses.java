@@ -1,5 +1,7 @@
 package peers.devstack;
 
+import peers.infra.S3Server;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -13,12 +15,7 @@ final class JavaProcesses {
 
     /** The {@code java} of the running JVM: the children run on the same JDK as the devstack (and Maven). */
     static String javaBinary() {
-        Path fromHome = Path.of(System.getProperty("java.home"), "bin", "java");
-        if (Files.isExecutable(fromHome)) {
-            return fromHome.toString();
-        }
-        return ProcessHandle.current().info().command()
-                .orElseThrow(() -> new IllegalStateException("cannot find the java binary of this JVM"));
+        return S3Server.javaBinary();
     }
 
     /** The JVM option that makes a child exit when this process disappears (see {@link ParentWatch}). */

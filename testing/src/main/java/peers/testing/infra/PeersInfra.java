@@ -3,6 +3,8 @@ package peers.testing.infra;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import peers.infra.FileTrees;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.reflect.InvocationTargetException;

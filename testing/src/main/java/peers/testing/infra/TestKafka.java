@@ -1,55 +1,22 @@
 package peers.testing.infra;
 
-import kafka.server.BrokerServer;
-import kafka.server.ControllerServer;
-import kafka.server.FaultHandlerFactory;
-import kafka.server.KafkaConfig;
-import kafka.server.KafkaRaftServer;
-import kafka.server.SharedServer;
-
 import org.apache.kafka.clients.CommonClientConfigs;
-import org.apache.kafka.common.Uuid;
-import org.apache.kafka.common.metrics.Metrics;
-import org.apache.kafka.common.utils.Time;
-import org.apache.kafka.metadata.bootstrap.BootstrapMetadata;
-import org.apache.kafka.metadata.properties.MetaPropertiesEnsemble;
-import org.apache.kafka.metadata.storage.Formatter;
-import org.apache.kafka.raft.QuorumConfig;
-import org.apache.kafka.server.ServerSocketFactory;
-import org.apache.kafka.server.common.MetadataVersion;
-import org.apache.kafka.server.fault.FaultHandler;
-import org.apache.kafka.server.fault.LoggingFaultHandler;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import peers.infra.FileTrees;
+import peers.infra.FreePorts;
+import peers.infra.KafkaServer;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicReference;
-
-import scala.Tuple2;
 
 /**
- * One combined (broker + controller) KRaft node of Apache Kafka 4.1, running inside the test JVM.
- *
- * <p><b>Why not {@code org.apache.kafka.common.test.KafkaClusterTestKit}:</b> in 4.1.1 the kit pre-binds every
- * listener through its {@code PreboundSocketFactoryManager} on the wildcard address
- * ({@code new InetSocketAddress(0)}, i.e. {@code 0.0.0.0}), whatever the configured listeners say, and it has
- * no public way to restart a node on the same port. This class assembles the node the way Kafka's own
- * {@code KafkaRaftServer} (and the kit) do — {@code Formatter}, {@code SharedServer}, {@code ControllerServer},
- * {@code BrokerServer} — but with listeners bound to {@code 127.0.0.1} on ports fixed for the object's life,
- * and with a fault handler that logs instead of halting the JVM ({@code KafkaRaftServer} would call
- * {@code Exit.halt} on a fatal fault).
+ * One combined (broker + controller) KRaft node of Apache Kafka 4.1, running inside the test JVM: a
+ * {@link KafkaServer} (see there why not {@code KafkaClusterTestKit}) on two free loopback ports chosen once,
+ * with its data in a directory that {@link #close()} deletes.
  *
  * <p>{@link #stop()} shuts the whole node down (clients see connection refused); {@link #start()} brings it
  * back on the same ports with the same log and metadata directories, so topics, committed offsets and
@@ -60,28 +27,14 @@ import scala.Tuple2;
  */
 public final class TestKafka implements AutoCloseable {
 
-    private static final Logger LOG = LoggerFactory.getLogger(TestKafka.class);
-
-    private static final int NODE_ID = 1;
-    private static final String BROKER_LISTENER = "PLAINTEXT";
-    private static final String CONTROLLER_LISTENER = "CONTROLLER";
-    private static final String HOST = "127.0.0.1";
-
+    /** The node, unless this instance is a view from another class loader (see {@link PeersInfra}). */
+    private final KafkaServer server;
     private final Path baseDirectory;
-    private final Path metadataDirectory;
-    private final Path logDirectory;
     private final int brokerPort;
-    private final int controllerPort;
-    private final String clusterId = Uuid.randomUuid().toString();
     /** The real instance when this one is a view from another class loader (see {@link PeersInfra}). */
     private final Object home;
-    private final Map<String, Object> extraConfig;
-    private final AtomicReference<Throwable> firstFatalFault = new AtomicReference<>();
 
-    private boolean formatted;
     private boolean closed;
-    private ControllerServer controller;
-    private BrokerServer broker;
 
     /** Prepares (but does not start) a node whose data lives under {@code baseDirectory}. */
     public TestKafka(Path baseDirectory) {
@@ -93,28 +46,24 @@ public final class TestKafka implements AutoCloseable {
      * {@code log.retention.ms}); listener, role and directory settings are not meant to be overridden.
      */
     public TestKafka(Path baseDirectory, Map<String, ?> extraBrokerConfig) {
-        this.baseDirectory = Objects.requireNonNull(baseDirectory, "baseDirectory").toAbsolutePath();
-        this.metadataDirectory = this.baseDirectory.resolve("metadata");
-        this.logDirectory = this.baseDirectory.resolve("logs");
-        this.brokerPort = FreePorts.loopbackPort();
-        int port;
+        Objects.requireNonNull(baseDirectory, "baseDirectory");
+        int brokerPort = FreePorts.loopbackPort();
+        int controllerPort;
         do {
-            port = FreePorts.loopbackPort();
-        } while (port == brokerPort);
-        this.controllerPort = port;
-        this.extraConfig = Map.copyOf(extraBrokerConfig);
+            controllerPort = FreePorts.loopbackPort();
+        } while (controllerPort == brokerPort);
+        this.server = new KafkaServer(baseDirectory, brokerPort, controllerPort, extraBrokerConfig);
+        this.baseDirectory = server.baseDirectory();
+        this.brokerPort = brokerPort;
         this.home = null;
     }
 
     /** A view of {@code home}, the same class loaded by another class loader. */
     TestKafka(Object home) {
         this.home = home;
+        this.server = null;
         this.baseDirectory = (Path) HomeCalls.call(home, "baseDirectory");
-        this.metadataDirectory = baseDirectory.resolve("metadata");
-        this.logDirectory = baseDirectory.resolve("logs");
         this.brokerPort = (Integer) HomeCalls.call(home, "port");
-        this.controllerPort = -1;
-        this.extraConfig = Map.of();
     }
 
     /** Creates a node in a fresh temporary directory and starts it. */
@@ -140,48 +89,7 @@ public final class TestKafka implements AutoCloseable {
         if (closed) {
             throw new IllegalStateException("TestKafka was closed");
         }
-        if (broker != null) {
-            return;
-        }
-        // Kafka loads configured classes through the context class loader, and its threads inherit it: it
-        // must be ours, not the loader of a Quarkus application that calls in and will be closed later.
-        HomeCalls.withContextLoaderOf(TestKafka.class, this::startNode);
-    }
-
-    private void startNode() {
-        try {
-            KafkaConfig config = new KafkaConfig(serverProperties(), false);
-            if (!formatted) {
-                format();
-                formatted = true;
-            }
-            Tuple2<MetaPropertiesEnsemble, BootstrapMetadata> dirs =
-                    KafkaRaftServer.initializeLogDirs(config, LOG, "[TestKafka] ");
-            SharedServer shared = new SharedServer(
-                    config,
-                    dirs._1(),
-                    Time.SYSTEM,
-                    new Metrics(),
-                    CompletableFuture.completedFuture(QuorumConfig.parseVoterConnections(config.quorumConfig().voters())),
-                    QuorumConfig.parseBootstrapServers(config.quorumConfig().bootstrapServers()),
-                    new NonHaltingFaultHandlers(firstFatalFault),
-                    ServerSocketFactory.INSTANCE);
-            ControllerServer newController = new ControllerServer(shared, KafkaRaftServer.configSchema(), dirs._2());
-            BrokerServer newBroker = new BrokerServer(shared);
-            // same order as KafkaRaftServer.startup(): controller first, then broker
-            try {
-                newController.startup();
-                newBroker.startup(); // returns once the broker is unfenced
-            } catch (RuntimeException | Error e) {
-                safely(newBroker::shutdown);
-                safely(newController::shutdown);
-                throw e;
-            }
-            controller = newController;
-            broker = newBroker;
-        } catch (RuntimeException e) {
-            throw new IllegalStateException("Kafka did not start on " + bootstrapServers() + " (" + baseDirectory + ")", e);
-        }
+        server.start();
     }
 
     /** Shuts the node down (broker, then controller); data and ports are kept for {@link #start()}. */
@@ -190,24 +98,14 @@ public final class TestKafka implements AutoCloseable {
             HomeCalls.call(home, "stop");
             return;
         }
-        if (broker == null) {
-            return;
-        }
-        BrokerServer b = broker;
-        ControllerServer c = controller;
-        broker = null;
-        controller = null;
-        safely(b::shutdown);
-        safely(c::shutdown);
-        safely(b::awaitShutdown);
-        safely(c::awaitShutdown);
+        server.stop();
     }
 
     public synchronized boolean isRunning() {
         if (home != null) {
             return (Boolean) HomeCalls.call(home, "isRunning");
         }
-        return broker != null;
+        return server.isRunning();
     }
 
     /** Stops the node and deletes its directories. */
@@ -230,7 +128,7 @@ public final class TestKafka implements AutoCloseable {
 
     /** {@code 127.0.0.1:<port>}; valid before start and across restarts. */
     public String bootstrapServers() {
-        return HOST + ":" + brokerPort;
+        return "127.0.0.1:" + brokerPort;
     }
 
     public int port() {
@@ -246,7 +144,7 @@ public final class TestKafka implements AutoCloseable {
         if (home != null) {
             return (Throwable) HomeCalls.call(home, "firstFatalFault");
         }
-        return firstFatalFault.get();
+        return server.firstFatalFault();
     }
 
     /** Minimal client settings: just {@code bootstrap.servers}. */
@@ -256,93 +154,8 @@ public final class TestKafka implements AutoCloseable {
         return props;
     }
 
-    private Map<String, Object> serverProperties() {
-        Map<String, Object> p = new HashMap<>();
-        p.put("process.roles", "broker,controller");
-        p.put("node.id", Integer.toString(NODE_ID));
-        p.put("controller.quorum.voters", NODE_ID + "@" + HOST + ":" + controllerPort);
-        p.put("listeners", BROKER_LISTENER + "://" + HOST + ":" + brokerPort + ","
-                + CONTROLLER_LISTENER + "://" + HOST + ":" + controllerPort);
-        p.put("advertised.listeners", BROKER_LISTENER + "://" + HOST + ":" + brokerPort);
-        p.put("listener.security.protocol.map", BROKER_LISTENER + ":PLAINTEXT," + CONTROLLER_LISTENER + ":PLAINTEXT");
-        p.put("inter.broker.listener.name", BROKER_LISTENER);
-        p.put("controller.listener.names", CONTROLLER_LISTENER);
-        p.put("metadata.log.dir", metadataDirectory.toString());
-        p.put("log.dirs", logDirectory.toString());
-
-        // a one-node cluster
-        p.put("offsets.topic.replication.factor", "1");
-        p.put("offsets.topic.num.partitions", "1");
-        p.put("transaction.state.log.replication.factor", "1");
-        p.put("transaction.state.log.min.isr", "1");
-        p.put("transaction.state.log.num.partitions", "1");
-        p.put("share.coordinator.state.topic.replication.factor", "1");
-        p.put("share.coordinator.state.topic.min.isr", "1");
-        p.put("share.coordinator.state.topic.num.partitions", "1");
-        p.put("default.replication.factor", "1");
-        p.put("min.insync.replicas", "1");
-        p.put("num.partitions", "1");
-        p.put("auto.create.topics.enable", "true");
-        p.put("group.initial.rebalance.delay.ms", "0");
-
-        // small footprint: tests share two cores with the services under test
-        p.put("num.network.threads", "2");
-        p.put("num.io.threads", "2");
-        p.put("background.threads", "2");
-        p.put("num.recovery.threads.per.data.dir", "1");
-        p.put("log.cleaner.threads", "1");
-        p.put("log.cleaner.dedupe.buffer.size", "2097152");
-        p.put("server.max.startup.time.ms", Long.toString(600_000L));
-        p.putAll(extraConfig);
-        return p;
-    }
-
-    private void format() {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try {
-            Files.createDirectories(metadataDirectory);
-            Files.createDirectories(logDirectory);
-            new Formatter()
-                    .setPrintStream(new PrintStream(out, true, StandardCharsets.UTF_8))
-                    .setNodeId(NODE_ID)
-                    .setClusterId(clusterId)
-                    .setDirectories(List.of(metadataDirectory.toString(), logDirectory.toString()))
-                    .setMetadataLogDirectory(metadataDirectory.toString())
-                    .setControllerListenerName(CONTROLLER_LISTENER)
-                    .setReleaseVersion(MetadataVersion.latestProduction())
-                    .setIgnoreFormatted(false)
-                    .run();
-        } catch (Exception e) {
-            throw new IllegalStateException("formatting Kafka storage failed: " + out.toString(StandardCharsets.UTF_8), e);
-        }
-    }
-
-    private static void safely(Runnable action) {
-        try {
-            action.run();
-        } catch (RuntimeException e) {
-            LOG.warn("while stopping Kafka", e);
-        }
-    }
-
     @Override
     public String toString() {
         return "TestKafka[" + bootstrapServers() + ", " + baseDirectory + (isRunning() ? ", running]" : ", stopped]");
-    }
-
-    /** Logs faults; fatal ones are also remembered, never turned into {@code Exit.halt} of the test JVM. */
-    private record NonHaltingFaultHandlers(AtomicReference<Throwable> firstFatal) implements FaultHandlerFactory {
-        @Override
-        public FaultHandler build(String name, boolean fatal, Runnable action) {
-            LoggingFaultHandler logging = new LoggingFaultHandler(name, action);
-            if (!fatal) {
-                return logging;
-            }
-            return (message, cause) -> {
-                firstFatal.compareAndSet(null, cause != null ? cause : new IllegalStateException(message));
-                LOG.error("Kafka reported a FATAL fault in {} (a real broker would halt): {}", name, message, cause);
-                return logging.handleFault(message, cause);
-            };
-        }
     }
 }

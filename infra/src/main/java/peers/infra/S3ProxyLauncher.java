@@ -1,15 +1,15 @@
-package peers.testing.infra;
+package peers.infra;
 
 import java.lang.reflect.Method;
 import java.util.Arrays;
 
 /**
- * Entry point of the S3Proxy child process started by {@link TestS3}. Runs in the CHILD JVM, whose class
+ * Entry point of the S3Proxy child process started by {@link S3Server}. Runs in the CHILD JVM, whose class
  * path is only this class and S3Proxy's {@code jar-with-dependencies}: it must use nothing but the JDK.
  *
  * <p>Arguments: the parent's pid, then S3Proxy's own arguments. It halts the child as soon as the parent
- * process is gone, so S3Proxy never outlives a test JVM that was killed without running its shutdown hooks
- * ({@code kill -9}, a surefire fork timeout); the parent's shutdown hook covers ordinary exits.
+ * process is gone, so S3Proxy never outlives a JVM (a test JVM, the devstack) that was killed without running
+ * its shutdown hooks ({@code kill -9}, a surefire fork timeout); ordinary exits stop it from the parent.
  */
 public final class S3ProxyLauncher {
 

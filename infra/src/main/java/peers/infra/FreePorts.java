@@ -1,4 +1,4 @@
-package peers.testing.infra;
+package peers.infra;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -7,7 +7,7 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 
 /** Free TCP ports on the loopback interface. */
-final class FreePorts {
+public final class FreePorts {
 
     private FreePorts() {
     }
@@ -16,7 +16,7 @@ final class FreePorts {
      * A port that was free on {@code 127.0.0.1} a moment ago (bound to port 0, then released). There is a
      * small window in which another process could take it; the servers here fail loudly if that happens.
      */
-    static int loopbackPort() {
+    public static int loopbackPort() {
         try (ServerSocket socket = new ServerSocket()) {
             socket.setReuseAddress(true);
             socket.bind(new InetSocketAddress(InetAddress.getByAddress(new byte[] {127, 0, 0, 1}), 0));

@@ -1,4 +1,4 @@
-package peers.testing.infra;
+package peers.infra;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -7,8 +7,8 @@ import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.stream.Stream;
 
-/** Deleting directory trees left by test infrastructure. */
-final class FileTrees {
+/** Deleting directory trees left by the embedded infrastructure (temporary ones, in tests). */
+public final class FileTrees {
 
     private FileTrees() {
     }
@@ -17,7 +17,7 @@ final class FileTrees {
      * Deletes {@code root} and everything below it; ignores what cannot be deleted. Tries a few times, since a
      * server that is just exiting may still add or remove files while the tree is walked.
      */
-    static void deleteQuietly(Path root) {
+    public static void deleteQuietly(Path root) {
         for (int attempt = 0; attempt < 5 && root != null && Files.exists(root); attempt++) {
             if (attempt > 0) {
                 try {
