@@ -63,7 +63,7 @@ import scala.Tuple2;
  * <p>Settings for a one-node cluster: every replication factor 1, {@code offsets.topic.num.partitions=1},
  * {@code group.initial.rebalance.delay.ms=0}, auto topic creation on, {@code num.partitions=1}, few threads.
  */
-public final class KafkaServer {
+public final class KafkaServer implements Restartable {
 
     private static final Logger LOG = LoggerFactory.getLogger(KafkaServer.class);
 
@@ -105,6 +105,7 @@ public final class KafkaServer {
      * Starts the node (formatting its storage on the first start) and returns once the broker is registered and
      * unfenced, i.e. ready for clients. Does nothing when it already runs.
      */
+    @Override
     public synchronized void start() {
         if (broker != null) {
             return;
@@ -158,6 +159,7 @@ public final class KafkaServer {
     }
 
     /** Shuts the node down (broker, then controller); data and ports are kept for {@link #start()}. */
+    @Override
     public synchronized void stop() {
         if (broker == null) {
             return;
@@ -172,6 +174,7 @@ public final class KafkaServer {
         safely(c::awaitShutdown);
     }
 
+    @Override
     public synchronized boolean isRunning() {
         return broker != null;
     }

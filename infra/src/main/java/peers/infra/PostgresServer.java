@@ -37,7 +37,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * while the server runs, for a caller whose own shutdown must stop PostgreSQL last (after the services that
  * use it); {@link #stop()} re-arms it and runs zonky's {@code close()} ({@code pg_ctl stop -m fast}).
  */
-public final class PostgresServer {
+public final class PostgresServer implements Restartable {
 
     private static final Logger LOG = LoggerFactory.getLogger(PostgresServer.class);
 
@@ -85,6 +85,7 @@ public final class PostgresServer {
     }
 
     /** Starts the server on the same port and data directory; does nothing when it already runs. */
+    @Override
     public synchronized void start() {
         if (server != null) {
             return;
@@ -142,6 +143,7 @@ public final class PostgresServer {
      * Stops the server (pg_ctl stop -m fast: a clean shutdown with a checkpoint) and waits until the postmaster
      * has exited; data and port are kept for {@link #start()}.
      */
+    @Override
     public synchronized void stop() {
         EmbeddedPostgres s = server;
         if (s == null) {
@@ -161,6 +163,7 @@ public final class PostgresServer {
         }
     }
 
+    @Override
     public synchronized boolean isRunning() {
         return server != null;
     }
@@ -249,12 +252,22 @@ public final class PostgresServer {
 
     /** {@code jdbc:postgresql://127.0.0.1:<port>/<db>} (no credentials in the URL). */
     public String jdbcUrl(String database) {
-        return "jdbc:postgresql://" + host() + ":" + port + "/" + database;
+        return jdbcUrl(port, database);
     }
 
     /** {@code postgresql://127.0.0.1:<port>/<db>}, the form {@code quarkus.datasource.reactive.url} takes. */
     public String reactiveUrl(String database) {
-        return "postgresql://" + host() + ":" + port + "/" + database;
+        return reactiveUrl(port, database);
+    }
+
+    /** {@code jdbc:postgresql://127.0.0.1:<port>/<db>} (no credentials in the URL). */
+    public static String jdbcUrl(int port, String database) {
+        return "jdbc:postgresql://127.0.0.1:" + port + "/" + database;
+    }
+
+    /** {@code postgresql://127.0.0.1:<port>/<db>}, the form {@code quarkus.datasource.reactive.url} takes. */
+    public static String reactiveUrl(int port, String database) {
+        return "postgresql://127.0.0.1:" + port + "/" + database;
     }
 
     @Override

@@ -34,7 +34,7 @@ import java.util.concurrent.TimeUnit;
  * <p>{@link #stop()} ends the process; {@link #start()} starts a new one on the same port and blob directory:
  * buckets and objects survive (the filesystem blob store has every acknowledged write on disk already).
  */
-public final class S3Server {
+public final class S3Server implements Restartable {
 
     private static final Logger LOG = LoggerFactory.getLogger(S3Server.class);
 
@@ -127,6 +127,7 @@ public final class S3Server {
     }
 
     /** Starts the S3Proxy process and waits until it answers HTTP; does nothing when it already runs. */
+    @Override
     public synchronized void start() {
         if (process != null && process.isAlive()) {
             return;
@@ -163,6 +164,7 @@ public final class S3Server {
     }
 
     /** Stops the S3Proxy process (see {@link #stopGracefully}); blobs and port are kept for {@link #start()}. */
+    @Override
     public synchronized void stop() {
         Process p = process;
         if (p == null || !p.isAlive()) {
@@ -185,6 +187,7 @@ public final class S3Server {
         kill();
     }
 
+    @Override
     public synchronized boolean isRunning() {
         Process p = process;
         return p != null && p.isAlive();

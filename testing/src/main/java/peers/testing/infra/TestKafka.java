@@ -1,16 +1,11 @@
 package peers.testing.infra;
 
 import org.apache.kafka.clients.CommonClientConfigs;
-import peers.infra.FileTrees;
 import peers.infra.FreePorts;
 import peers.infra.KafkaServer;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Properties;
 
 /**
@@ -18,23 +13,20 @@ import java.util.Properties;
  * {@link KafkaServer} (see there why not {@code KafkaClusterTestKit}) on two free loopback ports chosen once,
  * with its data in a directory that {@link #close()} deletes.
  *
- * <p>{@link #stop()} shuts the whole node down (clients see connection refused); {@link #start()} brings it
- * back on the same ports with the same log and metadata directories, so topics, committed offsets and
- * records survive, and clients configured with {@link #bootstrapServers()} reconnect by themselves.
+ * <p>{@link #stop()} shuts the whole node down (broker, then controller; clients see connection refused);
+ * {@link #start()} brings it back on the same ports with the same log and metadata directories, so topics,
+ * committed offsets and records survive, and clients configured with {@link #bootstrapServers()} reconnect by
+ * themselves. {@link #start()} returns once the broker is registered and unfenced, i.e. ready for clients.
  *
  * <p>Settings for a one-node test cluster: every replication factor 1, {@code offsets.topic.num.partitions=1},
  * {@code group.initial.rebalance.delay.ms=0}, auto topic creation on, {@code num.partitions=1}.
  */
-public final class TestKafka implements AutoCloseable {
+public final class TestKafka extends InfraPart {
 
     /** The node, unless this instance is a view from another class loader (see {@link PeersInfra}). */
     private final KafkaServer server;
     private final Path baseDirectory;
     private final int brokerPort;
-    /** The real instance when this one is a view from another class loader (see {@link PeersInfra}). */
-    private final Object home;
-
-    private boolean closed;
 
     /** Prepares (but does not start) a node whose data lives under {@code baseDirectory}. */
     public TestKafka(Path baseDirectory) {
@@ -46,84 +38,36 @@ public final class TestKafka implements AutoCloseable {
      * {@code log.retention.ms}); listener, role and directory settings are not meant to be overridden.
      */
     public TestKafka(Path baseDirectory, Map<String, ?> extraBrokerConfig) {
-        Objects.requireNonNull(baseDirectory, "baseDirectory");
+        this(newServer(baseDirectory, extraBrokerConfig));
+    }
+
+    private TestKafka(KafkaServer server) {
+        super(server, server.baseDirectory());
+        this.server = server;
+        this.baseDirectory = server.baseDirectory();
+        this.brokerPort = server.port();
+    }
+
+    private static KafkaServer newServer(Path baseDirectory, Map<String, ?> extraBrokerConfig) {
         int brokerPort = FreePorts.loopbackPort();
         int controllerPort;
         do {
             controllerPort = FreePorts.loopbackPort();
         } while (controllerPort == brokerPort);
-        this.server = new KafkaServer(baseDirectory, brokerPort, controllerPort, extraBrokerConfig);
-        this.baseDirectory = server.baseDirectory();
-        this.brokerPort = brokerPort;
-        this.home = null;
+        return new KafkaServer(baseDirectory, brokerPort, controllerPort, extraBrokerConfig);
     }
 
     /** A view of {@code home}, the same class loaded by another class loader. */
     TestKafka(Object home) {
-        this.home = home;
+        super(home);
         this.server = null;
-        this.baseDirectory = (Path) HomeCalls.call(home, "baseDirectory");
-        this.brokerPort = (Integer) HomeCalls.call(home, "port");
+        this.baseDirectory = fromHome("baseDirectory");
+        this.brokerPort = fromHome("port");
     }
 
     /** Creates a node in a fresh temporary directory and starts it. */
     public static TestKafka startNew() {
-        try {
-            TestKafka kafka = new TestKafka(Files.createTempDirectory("peers-kafka-"));
-            kafka.start();
-            return kafka;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    /**
-     * Starts the node (formatting its storage the first time) and returns once the broker is registered and
-     * unfenced, i.e. ready for clients. Does nothing when it already runs.
-     */
-    public synchronized void start() {
-        if (home != null) {
-            HomeCalls.call(home, "start");
-            return;
-        }
-        if (closed) {
-            throw new IllegalStateException("TestKafka was closed");
-        }
-        server.start();
-    }
-
-    /** Shuts the node down (broker, then controller); data and ports are kept for {@link #start()}. */
-    public synchronized void stop() {
-        if (home != null) {
-            HomeCalls.call(home, "stop");
-            return;
-        }
-        server.stop();
-    }
-
-    public synchronized boolean isRunning() {
-        if (home != null) {
-            return (Boolean) HomeCalls.call(home, "isRunning");
-        }
-        return server.isRunning();
-    }
-
-    /** Stops the node and deletes its directories. */
-    @Override
-    public synchronized void close() {
-        if (home != null) {
-            HomeCalls.call(home, "close");
-            return;
-        }
-        if (closed) {
-            return;
-        }
-        try {
-            stop();
-        } finally {
-            closed = true;
-            FileTrees.deleteQuietly(baseDirectory);
-        }
+        return startInTemporaryDirectory("peers-kafka-", TestKafka::new);
     }
 
     /** {@code 127.0.0.1:<port>}; valid before start and across restarts. */
@@ -141,10 +85,7 @@ public final class TestKafka implements AutoCloseable {
 
     /** The first fault Kafka reported as fatal (it would have halted a real broker's JVM), if any. */
     public Throwable firstFatalFault() {
-        if (home != null) {
-            return (Throwable) HomeCalls.call(home, "firstFatalFault");
-        }
-        return server.firstFatalFault();
+        return isView() ? fromHome("firstFatalFault") : server.firstFatalFault();
     }
 
     /** Minimal client settings: just {@code bootstrap.servers}. */

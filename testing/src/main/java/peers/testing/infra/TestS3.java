@@ -1,12 +1,8 @@
 package peers.testing.infra;
 
-import peers.infra.FileTrees;
 import peers.infra.FreePorts;
 import peers.infra.S3Server;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
@@ -29,7 +25,7 @@ import java.util.Optional;
  * <p>{@link #stop()} kills the process (SIGKILL: an abrupt outage); {@link #start()} starts a new one on the
  * same port and blob directory: buckets and objects survive.
  */
-public final class TestS3 implements AutoCloseable {
+public final class TestS3 extends InfraPart {
 
     public static final String JAR_PROPERTY = "peers.s3proxy.jar";
     public static final String VERSION = S3Server.VERSION;
@@ -40,101 +36,52 @@ public final class TestS3 implements AutoCloseable {
     /** The server, unless this instance is a view from another class loader (see {@link PeersInfra}). */
     private final S3Server server;
     private final Path baseDirectory;
-    private final Path blobDirectory;
-    private final Path logFile;
     private final int port;
-    /** The real instance when this one is a view from another class loader (see {@link PeersInfra}). */
-    private final Object home;
-
-    private boolean closed;
 
     /** Prepares (but does not start) a server whose blobs live under {@code baseDirectory}. */
     public TestS3(Path baseDirectory) {
-        this.baseDirectory = Objects.requireNonNull(baseDirectory, "baseDirectory").toAbsolutePath();
-        this.blobDirectory = this.baseDirectory.resolve("blobs");
-        this.logFile = this.baseDirectory.resolve("s3proxy.log");
-        this.port = FreePorts.loopbackPort();
-        Path jar = S3Server.locateJar(
-                Optional.ofNullable(System.getProperty(JAR_PROPERTY)).filter(s -> !s.isBlank()).map(Path::of),
-                "Build the 'infra' module once (its maven-dependency-plugin execution fetches org.gaul:s3proxy:"
-                        + VERSION + ":jar-with-dependencies) or set -D" + JAR_PROPERTY + "=<path>.");
-        this.server = new S3Server(blobDirectory, this.baseDirectory, logFile, jar, port, ACCESS_KEY, SECRET_KEY)
+        this(Objects.requireNonNull(baseDirectory, "baseDirectory").toAbsolutePath(), FreePorts.loopbackPort());
+    }
+
+    private TestS3(Path baseDirectory, int port) {
+        this(baseDirectory, new S3Server(baseDirectory.resolve("blobs"), baseDirectory, baseDirectory.resolve("s3proxy.log"),
+                S3Server.locateJar(
+                        Optional.ofNullable(System.getProperty(JAR_PROPERTY)).filter(s -> !s.isBlank()).map(Path::of),
+                        "Build the 'infra' module once (its maven-dependency-plugin execution fetches org.gaul:s3proxy:"
+                                + VERSION + ":jar-with-dependencies) or set -D" + JAR_PROPERTY + "=<path>."),
+                port, ACCESS_KEY, SECRET_KEY)
                 .javaOptions(List.of(
                         "-Xmx384m",
                         "-XX:+UseSerialGC",
                         "-XX:TieredStopAtLevel=1",
                         "-Xshare:auto",
-                        "-Djava.io.tmpdir=" + this.baseDirectory))
-                .killedOnExit();
-        this.home = null;
+                        "-Djava.io.tmpdir=" + baseDirectory))
+                .killedOnExit());
+    }
+
+    private TestS3(Path baseDirectory, S3Server server) {
+        super(server, baseDirectory);
+        this.server = server;
+        this.baseDirectory = baseDirectory;
+        this.port = server.port();
     }
 
     /** A view of {@code home}, the same class loaded by another class loader. */
     TestS3(Object home) {
-        this.home = home;
+        super(home);
         this.server = null;
-        this.blobDirectory = (Path) HomeCalls.call(home, "blobDirectory");
-        this.baseDirectory = blobDirectory.getParent();
-        this.logFile = baseDirectory.resolve("s3proxy.log");
-        this.port = (Integer) HomeCalls.call(home, "port");
+        this.baseDirectory = this.<Path>fromHome("blobDirectory").getParent();
+        this.port = fromHome("port");
     }
 
     /** Creates a server in a fresh temporary directory and starts it. */
     public static TestS3 startNew() {
-        try {
-            TestS3 s3 = new TestS3(Files.createTempDirectory("peers-s3-"));
-            s3.start();
-            return s3;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return startInTemporaryDirectory("peers-s3-", TestS3::new);
     }
 
-    /** Starts the S3Proxy process and waits until it answers HTTP; does nothing when it already runs. */
-    public synchronized void start() {
-        if (home != null) {
-            HomeCalls.call(home, "start");
-            return;
-        }
-        if (closed) {
-            throw new IllegalStateException("TestS3 was closed");
-        }
-        server.start();
-    }
-
-    /** Kills the S3Proxy process (SIGKILL); blobs and port are kept for {@link #start()}. */
-    public synchronized void stop() {
-        if (home != null) {
-            HomeCalls.call(home, "stop");
-            return;
-        }
-        server.stop();
-    }
-
-    public synchronized boolean isRunning() {
-        if (home != null) {
-            return (Boolean) HomeCalls.call(home, "isRunning");
-        }
-        return server.isRunning();
-    }
-
-    /** Stops the process and deletes the blobs. */
     @Override
-    public synchronized void close() {
-        if (home != null) {
-            HomeCalls.call(home, "close");
-            return;
-        }
-        if (closed) {
-            return;
-        }
-        try {
-            stop();
-        } finally {
-            closed = true;
-            server.forgetShutdownHook();
-            FileTrees.deleteQuietly(baseDirectory);
-        }
+    void afterClose() {
+        server.forgetShutdownHook();
     }
 
     /** {@code http://127.0.0.1:<port>}; buckets are addressed path-style. */
@@ -159,20 +106,17 @@ public final class TestS3 implements AutoCloseable {
     }
 
     public Path blobDirectory() {
-        return blobDirectory;
+        return baseDirectory.resolve("blobs");
     }
 
     /** The child's combined stdout/stderr (S3Proxy logs at WARN). */
     public Path logFile() {
-        return logFile;
+        return baseDirectory.resolve("s3proxy.log");
     }
 
     /** Process id of the running S3Proxy, or -1. */
     public synchronized long pid() {
-        if (home != null) {
-            return (Long) HomeCalls.call(home, "pid");
-        }
-        return server.pid();
+        return isView() ? (Long) fromHome("pid") : server.pid();
     }
 
     @Override
