@@ -22,10 +22,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Runs every service built so far on this machine, with embedded infrastructure and no external server:
@@ -38,8 +38,8 @@ import java.util.concurrent.ExecutionException;
  */
 public final class DevStack {
 
-    static final String S3_ACCESS_KEY = "peers-dev-access-key";
-    static final String S3_SECRET_KEY = "peers-dev-secret-key";
+    private static final String S3_ACCESS_KEY = "peers-dev-access-key";
+    private static final String S3_SECRET_KEY = "peers-dev-secret-key";
 
     private static final String LOG_FORMAT = "%d{HH:mm:ss} %-5p [%c{2.}] %s%e%n";
 
