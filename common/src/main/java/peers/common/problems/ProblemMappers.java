@@ -139,6 +139,13 @@ public class ProblemMappers {
                             || t.getMessage().contains("the database system is starting up") || t.getMessage().contains("terminating connection due to administrator command"))) {
                 return true;
             }
+            // PostgreSQL says so itself: class 08 (connection exception) and 57P01-57P03 (admin_shutdown,
+            // crash_shutdown, cannot_connect_now: "the database system is shutting down" to a connection opened while
+            // it stops). A request caught in that window gets a 503 like one that found the port closed.
+            if (t instanceof io.vertx.pgclient.PgException pg && pg.getSqlState() != null
+                    && (pg.getSqlState().startsWith("08") || pg.getSqlState().matches("57P0[123]"))) {
+                return true;
+            }
             if (t.getCause() == t) {
                 break;
             }
