@@ -1,8 +1,5 @@
 package peers.devstack;
 
-import peers.infra.S3Server;
-
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -11,11 +8,6 @@ import java.util.concurrent.TimeUnit;
 final class JavaProcesses {
 
     private JavaProcesses() {
-    }
-
-    /** The {@code java} of the running JVM: the children run on the same JDK as the devstack (and Maven). */
-    static String javaBinary() {
-        return S3Server.javaBinary();
     }
 
     /** The JVM option that makes a child exit when this process disappears (see {@link ParentWatch}). */

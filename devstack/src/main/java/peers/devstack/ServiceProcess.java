@@ -1,5 +1,7 @@
 package peers.devstack;
 
+import peers.infra.Jvm;
+
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -43,7 +45,7 @@ final class ServiceProcess {
             return; // stopped before it started (Ctrl-C during start)
         }
         List<String> command = new ArrayList<>();
-        command.add(JavaProcesses.javaBinary());
+        command.add(Jvm.javaBinary());
         command.addAll(javaOptions);
         command.addAll(List.of("-jar", jar.toString()));
         ProcessBuilder builder = new ProcessBuilder(command)

@@ -138,7 +138,7 @@ public final class S3Server implements Restartable {
             Path launcherDirectory = runDirectory.resolve("launcher");
             writeFiles(properties, logback, launcherDirectory);
             List<String> command = new ArrayList<>();
-            command.add(javaBinary());
+            command.add(Jvm.javaBinary());
             command.addAll(javaOptions);
             command.addAll(List.of(
                     "-Dlogback.configurationFile=" + logback,
@@ -325,16 +325,6 @@ public final class S3Server implements Restartable {
         } catch (IOException | UncheckedIOException e) {
             return "";
         }
-    }
-
-    /** The {@code java} of the running JVM: the child runs on the same JDK. */
-    public static String javaBinary() {
-        Path fromHome = Path.of(System.getProperty("java.home"), "bin", "java");
-        if (Files.isExecutable(fromHome)) {
-            return fromHome.toString();
-        }
-        return ProcessHandle.current().info().command()
-                .orElseThrow(() -> new IllegalStateException("cannot find the java binary of this JVM"));
     }
 
     /**
