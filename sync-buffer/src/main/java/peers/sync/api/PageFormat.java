@@ -1,12 +1,14 @@
 package peers.sync.api;
 
 import jakarta.ws.rs.core.MediaType;
-import java.nio.ByteBuffer;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.mutiny.sqlclient.Row;
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.List;
-import peers.sync.records.Page;
-import peers.sync.records.StoredRecord;
+import peers.sync.records.RecordStore;
 
 /**
  * The binary form of a read page, for bulk catch-up: asked for with {@code Accept: application/octet-stream}.
@@ -52,34 +54,50 @@ public final class PageFormat {
         return false;
     }
 
-    /** The page in the binary format, in one array of its exact size. */
-    public static byte[] encode(Page p) {
-        List<StoredRecord> records = p.records();
+    /**
+     * The page in the binary format, in one buffer of its exact size, written straight from the rows PostgreSQL
+     * sent (no record objects, one copy of each ciphertext).
+     */
+    public static Buffer encode(RecordStore.RowPage p) {
+        int count = p.count();
         int size = HEADER_BYTES;
-        byte[][] ids = new byte[records.size()][];
-        byte[][] authors = new byte[records.size()][];
-        for (int i = 0; i < records.size(); i++) {
-            StoredRecord r = records.get(i);
-            ids[i] = r.id().getBytes(StandardCharsets.US_ASCII);
-            authors[i] = r.author().getBytes(StandardCharsets.US_ASCII);
-            if (ids[i].length > 255 || authors[i].length > 255) {
-                throw new IllegalStateException("record " + r.seq() + ": id or author longer than 255 bytes");
+        int i = 0;
+        for (Row r : p.rows()) {
+            if (i++ == count) {
+                break;
             }
-            size += RECORD_FIXED_BYTES + ids[i].length + authors[i].length + r.ciphertext().length;
+            int idLength = r.getString(RecordStore.COLUMN_ID).length();
+            int authorLength = r.getString(RecordStore.COLUMN_AUTHOR).length();
+            if (idLength > 255 || authorLength > 255) {
+                throw new IllegalStateException("record " + r.getLong(RecordStore.COLUMN_SEQ) + ": id or author longer than 255 bytes");
+            }
+            size += RECORD_FIXED_BYTES + idLength + authorLength + ciphertext(r).length();
         }
-        ByteBuffer b = ByteBuffer.allocate(size);
-        b.put(MAGIC).putLong(p.earliest()).putLong(p.lastSeq()).putLong(p.next()).put((byte) (p.more() ? 1 : 0)).putInt(records.size());
-        for (int i = 0; i < records.size(); i++) {
-            StoredRecord r = records.get(i);
-            b.putLong(r.seq()).putLong(micros(r.createdAt())).putLong(micros(r.expiresAt()));
-            b.put((byte) ids[i].length).put(ids[i]);
-            b.put((byte) authors[i].length).put(authors[i]);
-            b.putInt(r.ciphertext().length).put(r.ciphertext());
+        ByteBuf b = Unpooled.buffer(size, size);
+        b.writeBytes(MAGIC).writeLong(p.earliest()).writeLong(p.lastSeq()).writeLong(p.next()).writeByte(p.more() ? 1 : 0).writeInt(count);
+        i = 0;
+        for (Row r : p.rows()) {
+            if (i++ == count) {
+                break;
+            }
+            // ids and keys are ASCII (their patterns): a character is a byte
+            String id = r.getString(RecordStore.COLUMN_ID);
+            String author = r.getString(RecordStore.COLUMN_AUTHOR);
+            Buffer ciphertext = ciphertext(r);
+            b.writeLong(r.getLong(RecordStore.COLUMN_SEQ)).writeLong(micros(r.getOffsetDateTime(RecordStore.COLUMN_CREATED)))
+                    .writeLong(micros(r.getOffsetDateTime(RecordStore.COLUMN_EXPIRES)));
+            b.writeByte(id.length()).writeCharSequence(id, StandardCharsets.US_ASCII);
+            b.writeByte(author.length()).writeCharSequence(author, StandardCharsets.US_ASCII);
+            b.writeInt(ciphertext.length()).writeBytes(ciphertext.getByteBuf());
         }
-        return b.array();
+        return Buffer.buffer(b);
     }
 
-    static long micros(Instant t) {
-        return Math.addExact(Math.multiplyExact(t.getEpochSecond(), 1_000_000L), t.getNano() / 1000);
+    private static Buffer ciphertext(Row r) {
+        return (Buffer) r.getDelegate().getValue(RecordStore.COLUMN_CIPHERTEXT);
+    }
+
+    static long micros(OffsetDateTime t) {
+        return Math.addExact(Math.multiplyExact(t.toEpochSecond(), 1_000_000L), t.getNano() / 1000);
     }
 }

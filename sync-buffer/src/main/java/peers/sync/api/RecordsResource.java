@@ -92,8 +92,9 @@ public class RecordsResource {
         long a = Params.longParam("after", after, 0, 0, Long.MAX_VALUE);
         int n = Params.intParam("limit", limit, 100, 1, config.maxPageSize());
         boolean binary = PageFormat.wanted(headers.getAcceptableMediaTypes());
-        return store.read(caller.key(), stream, a, n).map(p -> binary
-                ? Response.ok(PageFormat.encode(p), PageFormat.TYPE).build()
-                : Response.ok(Dtos.PageOut.of(p), MediaType.APPLICATION_JSON_TYPE).build());
+        if (binary) {
+            return store.readRows(caller.key(), stream, a, n).map(p -> Response.ok(PageFormat.encode(p), PageFormat.TYPE).build());
+        }
+        return store.read(caller.key(), stream, a, n).map(p -> Response.ok(Dtos.PageOut.of(p), MediaType.APPLICATION_JSON_TYPE).build());
     }
 }

@@ -4,6 +4,7 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import io.vertx.pgclient.PgException;
@@ -122,7 +123,7 @@ public class RecordStore {
      * records are matched by {@link #KEY} alone, never by a separate {@code stream_id} qual, so the only index
      * that can serve the check is each partition's unique key index (the V3 migration says why).
      */
-    private static Uni<io.vertx.mutiny.sqlclient.RowSet<Row>> state(SqlConnection conn, Access.Grant grant, String[] keys, OffsetDateTime now) {
+    private static Uni<RowSet<Row>> state(SqlConnection conn, Access.Grant grant, String[] keys, OffsetDateTime now) {
         OffsetDateTime last = grant.lastExpires() == null ? now : grant.lastExpires();
         return conn.preparedQuery(STATE_SQL).execute(Tuple.tuple(List.of(grant.ownerKey(), now.toLocalDate(), keys, now, last,
                 grant.retainedFrom(now))));
@@ -220,6 +221,58 @@ public class RecordStore {
      *     the last record
      */
     public Uni<Page> read(PeerKey caller, String streamId, long after, int limit) {
+        return readRows(caller, streamId, after, limit).map(p -> {
+            List<StoredRecord> records = new ArrayList<>(p.count());
+            for (Row r : p.rows()) {
+                if (records.size() == p.count()) {
+                    break;
+                }
+                records.add(stored(r, COLUMN_ID));
+            }
+            return new Page(records, p.earliest(), p.lastSeq(), p.next(), p.more());
+        });
+    }
+
+    /**
+     * The page of {@link #read} as the rows PostgreSQL sent, for encoders that write the records straight from them
+     * (the binary page format) rather than through {@link StoredRecord}s.
+     *
+     * @param rows the first {@code count} rows are the page's records, in sequence order, with columns
+     *     {@link #COLUMN_ID}, {@link #COLUMN_SEQ}, {@link #COLUMN_AUTHOR}, {@link #COLUMN_CIPHERTEXT} (bytea),
+     *     {@link #COLUMN_CREATED} and {@link #COLUMN_EXPIRES} (timestamptz); rows after them are not part of it
+     */
+    public record RowPage(long earliest, long lastSeq, long next, boolean more, int count, RowSet<Row> rows) {
+    }
+
+    public static final int COLUMN_ID = 1;
+    public static final int COLUMN_SEQ = 2;
+    public static final int COLUMN_AUTHOR = 3;
+    public static final int COLUMN_CIPHERTEXT = 4;
+    public static final int COLUMN_CREATED = 5;
+    public static final int COLUMN_EXPIRES = 6;
+
+    /**
+     * The retained records of stream $1 at $3 (now): every record of a stream expires between its first
+     * record's expiry ($6, or now) and its last_expires ($5), so bounding expires_at on both sides skips the
+     * partitions of other days (a stream younger than its retention touches only the days it wrote; no
+     * records yet: the range is empty and no partition is read).
+     */
+    private static final String RETAINED = "stream_id = $1 AND expires_at > $3 AND expires_at >= $6 AND expires_at <= $5";
+    private static final String EARLIEST = "SELECT min(seq) FROM records WHERE " + RETAINED;
+    /** {@link #EARLIEST} alone: $1 stream, $2 now, $3 and $4 as $5 and $6 of {@link #RETAINED}. */
+    private static final String EARLIEST_ALONE = "SELECT min(seq) FROM records WHERE stream_id = $1 AND expires_at > $2 AND expires_at >= $4 "
+            + "AND expires_at <= $3";
+    /**
+     * A page and, on every row, the earliest retained sequence, in one statement and so one snapshot: they agree.
+     * The earliest is a scalar subquery (run once), and the rows come in the order of the (stream_id, seq) index,
+     * so PostgreSQL does not sort the page (a lateral join of the two needed a sort of every page's ciphertexts).
+     * $2 after, $4 limit + 1 (one more tells whether more follow).
+     */
+    static final String PAGE_SQL = "SELECT (" + EARLIEST + ") AS earliest, record_id, seq, author_key, ciphertext, created_at, expires_at "
+            + "FROM records WHERE " + RETAINED + " AND seq > $2 ORDER BY seq LIMIT $4";
+
+    /** As {@link #read}, the records left in the rows. */
+    public Uni<RowPage> readRows(PeerKey caller, String streamId, long after, int limit) {
         StreamService.checkId(streamId);
         OffsetDateTime now = clock.instant().atOffset(ZoneOffset.UTC);
         return pool.withConnection(conn -> access.require(conn, streamId, caller, Role.READ, false)
@@ -228,48 +281,47 @@ public class RecordStore {
                         throw new ProblemException(SyncProblems.CURSOR_AHEAD, "after=" + after + " is beyond the stream's last sequence "
                                 + grant.lastSeq()).with("lastSeq", grant.lastSeq()).with("field", "after");
                     }
-                    // One statement, one snapshot: the earliest retained sequence and the page agree. Every record of
-                    // the stream expires between its first record's expiry and its last_expires: bounding expires_at on
-                    // both sides skips the partitions of other days (a stream younger than its retention touches only
-                    // the days it wrote; no records yet: the range is empty and no partition is read).
                     OffsetDateTime last = grant.lastExpires() == null ? now : grant.lastExpires();
-                    return conn.preparedQuery("SELECT e.earliest, r.record_id, r.seq, r.author_key, r.ciphertext, r.created_at, r.expires_at "
-                                    + "FROM (SELECT min(seq) AS earliest FROM records WHERE stream_id = $1 AND expires_at > $3 AND expires_at >= $6 "
-                                    + "AND expires_at <= $5) e "
-                                    + "LEFT JOIN LATERAL (SELECT * FROM records WHERE stream_id = $1 AND seq > $2 AND expires_at > $3 AND expires_at >= $6 "
-                                    + "AND expires_at <= $5 ORDER BY seq LIMIT $4) r ON true ORDER BY r.seq")
-                            .execute(Tuple.of(streamId, after, now, limit + 1, last, grant.retainedFrom(now)))
-                            .map(rows -> page(rows, grant, after, limit));
+                    Tuple args = Tuple.of(streamId, after, now, limit + 1, last, grant.retainedFrom(now));
+                    return conn.preparedQuery(PAGE_SQL).execute(args).chain(rows -> {
+                        if (rows.size() > 0) {
+                            return Uni.createFrom().item(rowPage(rows, rows.iterator().next().getLong(0), grant, after, limit));
+                        }
+                        // No records after the cursor: the earliest comes from a statement of its own.
+                        return conn.preparedQuery(EARLIEST_ALONE).execute(Tuple.of(streamId, now, last, grant.retainedFrom(now)))
+                                .map(e -> rowPage(rows, e.iterator().next().getLong(0), grant, after, limit));
+                    });
                 }));
     }
 
-    private static Page page(io.vertx.mutiny.sqlclient.RowSet<Row> rows, Access.Grant grant, long after, int limit) {
-        List<StoredRecord> records = new ArrayList<>();
-        Long earliest = null;
+    private static RowPage rowPage(RowSet<Row> rows, Long earliest, Access.Grant grant, long after, int limit) {
+        int count = Math.min(rows.size(), limit);
+        long pageLast = after;
+        int i = 0;
         for (Row r : rows) {
-            earliest = r.getLong("earliest");
-            if (r.getValue("seq") != null) {
-                records.add(stored(r));
+            if (i++ == count) {
+                break;
             }
+            pageLast = r.getLong(COLUMN_SEQ);
         }
-        long lastSeq = Math.max(grant.lastSeq(), records.isEmpty() ? 0 : records.get(records.size() - 1).seq());
+        long lastSeq = Math.max(grant.lastSeq(), rows.size() > 0 ? pageLast : 0);
         long first = earliest != null ? earliest : lastSeq + 1;
         if (after < first - 1) {
             throw new ProblemException(SyncProblems.CURSOR_EXPIRED, "records " + (after + 1) + " to " + (first - 1)
                     + " have expired; resync from peers, then read from after=" + (first - 1))
                     .with("earliest", first).with("lastSeq", lastSeq);
         }
-        boolean more = records.size() > limit;
-        if (more) {
-            records = records.subList(0, limit);
-        }
-        long next = records.isEmpty() ? after : records.get(records.size() - 1).seq();
-        return new Page(records, first, lastSeq, next, more);
+        return new RowPage(first, lastSeq, pageLast, rows.size() > limit, count, rows);
     }
 
     private static StoredRecord stored(Row r) {
-        return new StoredRecord(r.getString("record_id"), r.getLong("seq"), r.getString("author_key"), StreamService.bytes(r.getValue("ciphertext")),
-                r.getOffsetDateTime("created_at").toInstant(), r.getOffsetDateTime("expires_at").toInstant());
+        return stored(r, r.getColumnIndex("record_id"));
+    }
+
+    /** The record in columns {@code record_id, seq, author_key, ciphertext, created_at, expires_at} from {@code at}. */
+    private static StoredRecord stored(Row r, int at) {
+        return new StoredRecord(r.getString(at), r.getLong(at + 1), r.getString(at + 2), StreamService.bytes(r.getValue(at + 3)),
+                r.getOffsetDateTime(at + 4).toInstant(), r.getOffsetDateTime(at + 5).toInstant());
     }
 
     private static boolean noPartition(Throwable e) {

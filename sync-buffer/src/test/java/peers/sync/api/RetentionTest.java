@@ -16,6 +16,7 @@ import peers.sync.tail.TailEndpoint;
 import peers.testing.ws.WsTestClient;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.restassured.http.ContentType;
+import io.restassured.path.json.JsonPath;
 import io.restassured.response.ValidatableResponse;
 import jakarta.inject.Inject;
 import java.sql.Connection;
@@ -63,6 +64,27 @@ class RetentionTest {
         return given().filter(p.signed(o -> o.created(clock.instant()))).get(Sync.BASE + "/" + stream + "/records?after=" + after).then();
     }
 
+    ValidatableResponse readBinary(TestPeer p, String stream, long after) {
+        return given().filter(p.signed(o -> o.created(clock.instant()))).header("Accept", "application/octet-stream")
+                .get(Sync.BASE + "/" + stream + "/records?after=" + after).then();
+    }
+
+    /** The binary page of the same read carries what the JSON page carries, times to the microsecond. */
+    void sameInBinary(TestPeer p, String stream, long after) {
+        JsonPath json = read(p, stream, after).statusCode(200).extract().jsonPath();
+        BinaryPagesTest.Bin bin = BinaryPagesTest.Bin.parse(readBinary(p, stream, after).statusCode(200).extract().asByteArray());
+        assertEquals(json.getLong("earliest"), bin.earliest());
+        assertEquals(json.getLong("lastSeq"), bin.lastSeq());
+        assertEquals(json.getLong("next"), bin.next());
+        assertEquals(json.getBoolean("more"), bin.more());
+        assertEquals(json.getList("records").size(), bin.records().size());
+        for (int i = 0; i < bin.records().size(); i++) {
+            assertEquals(json.getLong("records[" + i + "].seq"), bin.records().get(i).seq());
+            assertEquals(BinaryPagesTest.micros(json.getString("records[" + i + "].createdAt")), bin.records().get(i).createdMicros());
+            assertEquals(BinaryPagesTest.micros(json.getString("records[" + i + "].expiresAt")), bin.records().get(i).expiresMicros());
+        }
+    }
+
     ValidatableResponse append(TestPeer p, String stream, int count) {
         return given().filter(p.signed(o -> o.created(clock.instant()))).contentType(ContentType.JSON).body(Map.of("records", Sync.records(count, 32)))
                 .post(Sync.BASE + "/" + stream + "/records").then();
@@ -80,11 +102,14 @@ class RetentionTest {
         Sync.problem(read(owner, stream, 0), 410, "cursor-expired").body("earliest", equalTo(4)).body("lastSeq", equalTo(3));
         Sync.problem(read(owner, stream, 2), 410, "cursor-expired");
         read(owner, stream, 3).statusCode(200).body("records", hasSize(0)).body("earliest", equalTo(4)).body("lastSeq", equalTo(3));
+        Sync.problem(readBinary(owner, stream, 0), 410, "cursor-expired").body("earliest", equalTo(4)).body("lastSeq", equalTo(3));
+        sameInBinary(owner, stream, 3);
 
         // Appending goes on with the next sequence; a reader that had seq 3 misses nothing.
         append(owner, stream, 1).statusCode(200).body("records[0].seq", equalTo(4));
         read(owner, stream, 3).statusCode(200).body("records.seq", equalTo(java.util.List.of(4))).body("earliest", equalTo(4));
         Sync.problem(read(owner, stream, 0), 410, "cursor-expired").body("earliest", equalTo(4));
+        sameInBinary(owner, stream, 3);
 
         // The next day the maintenance job drops the expired day's partition as a whole.
         String expiredPartition = LocalDate.ofInstant(expires, ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("'records_'yyyyMMdd"));

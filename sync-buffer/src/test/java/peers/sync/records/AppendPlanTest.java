@@ -83,6 +83,38 @@ class AppendPlanTest {
         }
     }
 
+    /**
+     * A read's statement ({@link RecordStore#PAGE_SQL}) returns the page in the order of each partition's
+     * (stream_id, seq) index: PostgreSQL does not sort a page's ciphertexts (the earlier lateral join did).
+     */
+    @Test
+    void aPageIsReadInIndexOrderWithoutASort() throws Exception {
+        String stream = "plan-page-" + UUID.randomUUID().toString().substring(0, 8);
+        partitions.maintain().await().indefinitely();
+        try (Connection c = db(); Statement s = c.createStatement()) {
+            load(s, stream, 3000, 14);
+            s.execute("ANALYZE records");
+            String partition = partitionOf(s, stream);
+            for (String mode : List.of("force_custom_plan", "force_generic_plan")) {
+                s.execute("SET plan_cache_mode = " + mode);
+                String name = "page_" + ++prepared;
+                s.execute("PREPARE " + name + " (text, bigint, timestamptz, bigint, timestamptz, timestamptz) AS " + RecordStore.PAGE_SQL);
+                List<String> lines = new ArrayList<>();
+                try (ResultSet rs = s.executeQuery("EXPLAIN EXECUTE " + name + " ('" + stream + "', 1000, now(), 500, now() + interval '15 days', "
+                        + "now())")) {
+                    while (rs.next()) {
+                        lines.add(rs.getString(1));
+                    }
+                }
+                String plan = String.join("\n", lines);
+                assertTrue(plan.contains(partition + "_stream_id_seq"), "the page must be read by (stream, seq); " + mode + ":\n" + plan);
+                assertFalse(plan.matches("(?s).*(^|->  )(Incremental )?Sort  \\(.*"), "the page must not be sorted (a Merge Append's Sort Key is "
+                        + "an ordered merge of the partitions' index scans); " + mode + ":\n" + plan);
+            }
+            s.execute("DELETE FROM records WHERE stream_id = '" + stream + "'");
+        }
+    }
+
     private static String partitionOf(Statement s, String stream) throws Exception {
         try (ResultSet rs = s.executeQuery("SELECT DISTINCT tableoid::regclass::text FROM records WHERE stream_id = '" + stream + "'")) {
             assertTrue(rs.next());
