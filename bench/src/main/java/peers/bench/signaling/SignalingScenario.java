@@ -58,6 +58,13 @@ public final class SignalingScenario implements Scenario {
         return "signaling";
     }
 
+    /**
+     * The service's JVM options: the heap free ratios of the chart's signaling javaOptions (k8s values.yaml), with
+     * a fixed maximum heap instead of its share of a container limit. Add -XX:NativeMemoryTracking=summary to see
+     * where the memory of connecting went.
+     */
+    static final String DEFAULT_JVM_ARGS = "-Xmx1g -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30";
+
     @Override
     public String description() {
         return "signaling relay throughput, latency and memory per connection at 1k/4k/10k sockets vs peerjs-server and y-webrtc's server";
@@ -66,7 +73,7 @@ public final class SignalingScenario implements Scenario {
     @Override
     public String options() {
         return "sockets=1000,4000,10000 targets=" + String.join(",", ALL_TARGETS) + " payload=350 window=1 stage=200 warmup=5s warmupMessages=100000 duration=10s "
-                + "relay=true profile=false node=node app=<root>/signaling/target/quarkus-app serverJvmArgs=\"-Xmx1g\" startTimeout=90s";
+                + "relay=true profile=false node=node app=<root>/signaling/target/quarkus-app serverJvmArgs=\"" + DEFAULT_JVM_ARGS + "\" startTimeout=90s";
     }
 
     @Override
@@ -90,7 +97,7 @@ public final class SignalingScenario implements Scenario {
         boolean profile = o.bool("profile", false);
         String node = o.string("node", "node");
         Path app = Path.of(o.string("app", o.rootDir().resolve("signaling/target/quarkus-app").toString()));
-        String serverJvmArgs = o.string("serverJvmArgs", "-Xmx1g");
+        String serverJvmArgs = o.string("serverJvmArgs", DEFAULT_JVM_ARGS);
         Duration startTimeout = o.duration("startTimeout", Duration.ofSeconds(90));
         Path e2e = o.rootDir().resolve("e2e");
         Path generator = e2e.resolve("signaling/load.mjs");
@@ -116,6 +123,9 @@ public final class SignalingScenario implements Scenario {
                         + (r.heapBefore < 0 ? "" : String.format(Locale.ROOT, " (live Java heap %.2f KB of it)", r.heapPerConnection() / 1024.0)));
                 if (r.profile != null) {
                     profiles.put(t + "-" + sockets, r.profile);
+                }
+                if (r.nativeMemory != null) {
+                    report.section("nativeMemoryGrowth-" + t + "-" + sockets, r.nativeMemory);
                 }
             }
         }
@@ -183,6 +193,8 @@ public final class SignalingScenario implements Scenario {
         int staged;
         List<String> threadCpu = List.of();
         Object profile;
+        /** jcmd VM.native_memory summary.diff from before to after connecting, when the server runs with NMT. */
+        List<String> nativeMemory;
 
         double bytesPerConnection() {
             return sockets == staged ? Double.NaN : (double) (rssConnected - rssBefore) / (sockets - staged);
@@ -230,12 +242,21 @@ public final class SignalingScenario implements Scenario {
             }
             run.rssBefore = rss(server.process.pid());
             run.heapBefore = server.jvm ? heapUsed(server.process.pid()) : -1;
+            boolean nmt = server.jvm && s.serverJvmArgs.contains("NativeMemoryTracking");
+            if (nmt) {
+                jcmd(server.process.pid(), "VM.native_memory", "baseline");
+            }
             run.staged = staged;
             JsonNode connected = await(lines, "connected");
             System.out.printf("%s, %d sockets: connected in %d ms%n", t, sockets, connected.path("millis").asLong());
             settle(server);
             run.rssConnected = rss(server.process.pid());
             run.heapConnected = server.jvm ? heapUsed(server.process.pid()) : -1;
+            if (nmt) {
+                // where the growth went, by JVM subsystem (-XX:NativeMemoryTracking=summary in serverJvmArgs)
+                run.nativeMemory = List.of(jcmd(server.process.pid(), "VM.native_memory", "summary.diff", "scale=KB").split("\n"));
+                System.out.printf("%s, %d sockets: native memory growth while connecting:%n%s%n", t, sockets, String.join("\n", run.nativeMemory));
+            }
             CpuMeter cpu = new CpuMeter();
             cpu.addService("server", server.process);
             stdin.write("go\n".getBytes(StandardCharsets.UTF_8));
@@ -396,6 +417,15 @@ public final class SignalingScenario implements Scenario {
         p.waitFor(30, TimeUnit.SECONDS);
         var m = java.util.regex.Pattern.compile("used (\\d+)K").matcher(out);
         return m.find() ? Long.parseLong(m.group(1)) * 1024 : -1;
+    }
+
+    private static String jcmd(long pid, String... command) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(), Long.toString(pid)));
+        cmd.addAll(List.of(command));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        p.waitFor(30, TimeUnit.SECONDS);
+        return out;
     }
 
     /** Resident set size of a process, in bytes, from /proc. */
