@@ -46,6 +46,15 @@ class ServiceConfigTest {
     }
 
     @Test
+    void signalingKeepsItsCommittedHeapNearTheLiveOne() {
+        Manifests m = Chart.render();
+        String signaling = config(m, "signaling").get("JDK_JAVA_OPTIONS");
+        assertTrue(signaling.contains("-XX:MaxHeapFreeRatio=30") && signaling.contains("-XX:MinHeapFreeRatio=10"), signaling);
+        assertTrue(signaling.contains("-XX:MaxRAMPercentage=75"), "the defaults stay: " + signaling);
+        assertEquals("-XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError", config(m, "sync-buffer").get("JDK_JAVA_OPTIONS"));
+    }
+
+    @Test
     void affiliateBillingSettingsPassThrough() {
         Map<String, String> billing = config(Chart.render(Chart.CI_DIR.resolve("production-values.yaml")), "affiliate-billing");
         assertEquals("manual,stripe", billing.get("PEERS_BILLING_PROVIDERS"));
