@@ -96,17 +96,8 @@ class AppendPlanTest {
             s.execute("ANALYZE records");
             String partition = partitionOf(s, stream);
             for (String mode : List.of("force_custom_plan", "force_generic_plan")) {
-                s.execute("SET plan_cache_mode = " + mode);
-                String name = "page_" + ++prepared;
-                s.execute("PREPARE " + name + " (text, bigint, timestamptz, bigint, timestamptz, timestamptz) AS " + RecordStore.PAGE_SQL);
-                List<String> lines = new ArrayList<>();
-                try (ResultSet rs = s.executeQuery("EXPLAIN EXECUTE " + name + " ('" + stream + "', 1000, now(), 500, now() + interval '15 days', "
-                        + "now())")) {
-                    while (rs.next()) {
-                        lines.add(rs.getString(1));
-                    }
-                }
-                String plan = String.join("\n", lines);
+                String plan = explain(s, mode, "(text, bigint, timestamptz, bigint, timestamptz, timestamptz) AS " + RecordStore.PAGE_SQL,
+                        "('" + stream + "', 1000, now(), 500, now() + interval '15 days', now())");
                 assertTrue(plan.contains(partition + "_stream_id_seq"), "the page must be read by (stream, seq); " + mode + ":\n" + plan);
                 assertFalse(plan.matches("(?s).*(^|->  )(Incremental )?Sort  \\(.*"), "the page must not be sorted (a Merge Append's Sort Key is "
                         + "an ordered merge of the partitions' index scans); " + mode + ":\n" + plan);
@@ -126,12 +117,17 @@ class AppendPlanTest {
 
     /** The plan of {@link RecordStore#STATE_SQL} for {@code keys}, over the partitions from today to 60 days ahead. */
     private String explain(Statement s, String planCacheMode, String keys) throws Exception {
-        String name = "state_check_" + ++prepared;
+        return explain(s, planCacheMode, "(text, date, text[], timestamptz, timestamptz, timestamptz) AS " + RecordStore.STATE_SQL,
+                "('plan-test-owner', current_date, ARRAY[" + keys + "], now(), now() + interval '60 days', now())");
+    }
+
+    /** The plan of a statement prepared as {@code PREPARE name <typesAndSql>}, executed with {@code arguments}. */
+    private String explain(Statement s, String planCacheMode, String typesAndSql, String arguments) throws Exception {
+        String name = "plan_" + ++prepared;
         s.execute("SET plan_cache_mode = " + planCacheMode);
-        s.execute("PREPARE " + name + " (text, date, text[], timestamptz, timestamptz, timestamptz) AS " + RecordStore.STATE_SQL);
+        s.execute("PREPARE " + name + " " + typesAndSql);
         List<String> lines = new ArrayList<>();
-        try (ResultSet rs = s.executeQuery("EXPLAIN EXECUTE " + name + " ('plan-test-owner', current_date, ARRAY[" + keys + "], now(), "
-                + "now() + interval '60 days', now())")) {
+        try (ResultSet rs = s.executeQuery("EXPLAIN EXECUTE " + name + " " + arguments)) {
             while (rs.next()) {
                 lines.add(rs.getString(1));
             }
