@@ -374,10 +374,7 @@ public final class SignalingScenario implements Scenario {
     private static void settle(Server server) throws Exception {
         Thread.sleep(1500);
         if (server.jvm) {
-            Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
-                    Long.toString(server.process.pid()), "GC.run").redirectErrorStream(true).start();
-            p.getInputStream().readAllBytes();
-            p.waitFor(30, TimeUnit.SECONDS);
+            jcmd(server.process.pid(), "GC.run");
             Thread.sleep(500);
         }
     }
@@ -411,14 +408,11 @@ public final class SignalingScenario implements Scenario {
 
     /** Java heap in use (after the full GC of {@link #settle}), in bytes, from {@code jcmd GC.heap_info}. */
     static long heapUsed(long pid) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(), Long.toString(pid), "GC.heap_info")
-                .redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        p.waitFor(30, TimeUnit.SECONDS);
-        var m = java.util.regex.Pattern.compile("used (\\d+)K").matcher(out);
+        var m = java.util.regex.Pattern.compile("used (\\d+)K").matcher(jcmd(pid, "GC.heap_info"));
         return m.find() ? Long.parseLong(m.group(1)) * 1024 : -1;
     }
 
+    /** Runs {@code jcmd <pid> <command...>} with this JDK's jcmd; its output. */
     private static String jcmd(long pid, String... command) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(), Long.toString(pid)));
         cmd.addAll(List.of(command));

@@ -59,13 +59,9 @@ public final class PageFormat {
      * sent (no record objects, one copy of each ciphertext).
      */
     public static Buffer encode(RecordStore.RowPage p) {
-        int count = p.count();
+        List<Row> records = p.records();
         int size = HEADER_BYTES;
-        int i = 0;
-        for (Row r : p.rows()) {
-            if (i++ == count) {
-                break;
-            }
+        for (Row r : records) {
             int idLength = r.getString(RecordStore.COLUMN_ID).length();
             int authorLength = r.getString(RecordStore.COLUMN_AUTHOR).length();
             if (idLength > 255 || authorLength > 255) {
@@ -74,12 +70,8 @@ public final class PageFormat {
             size += RECORD_FIXED_BYTES + idLength + authorLength + ciphertext(r).length();
         }
         ByteBuf b = Unpooled.buffer(size, size);
-        b.writeBytes(MAGIC).writeLong(p.earliest()).writeLong(p.lastSeq()).writeLong(p.next()).writeByte(p.more() ? 1 : 0).writeInt(count);
-        i = 0;
-        for (Row r : p.rows()) {
-            if (i++ == count) {
-                break;
-            }
+        b.writeBytes(MAGIC).writeLong(p.earliest()).writeLong(p.lastSeq()).writeLong(p.next()).writeByte(p.more() ? 1 : 0).writeInt(records.size());
+        for (Row r : records) {
             // ids and keys are ASCII (their patterns): a character is a byte
             String id = r.getString(RecordStore.COLUMN_ID);
             String author = r.getString(RecordStore.COLUMN_AUTHOR);

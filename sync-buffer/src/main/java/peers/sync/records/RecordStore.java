@@ -222,11 +222,8 @@ public class RecordStore {
      */
     public Uni<Page> read(PeerKey caller, String streamId, long after, int limit) {
         return readRows(caller, streamId, after, limit).map(p -> {
-            List<StoredRecord> records = new ArrayList<>(p.count());
-            for (Row r : p.rows()) {
-                if (records.size() == p.count()) {
-                    break;
-                }
+            List<StoredRecord> records = new ArrayList<>(p.records().size());
+            for (Row r : p.records()) {
                 records.add(stored(r, COLUMN_ID));
             }
             return new Page(records, p.earliest(), p.lastSeq(), p.next(), p.more());
@@ -237,11 +234,11 @@ public class RecordStore {
      * The page of {@link #read} as the rows PostgreSQL sent, for encoders that write the records straight from them
      * (the binary page format) rather than through {@link StoredRecord}s.
      *
-     * @param rows the first {@code count} rows are the page's records, in sequence order, with columns
-     *     {@link #COLUMN_ID}, {@link #COLUMN_SEQ}, {@link #COLUMN_AUTHOR}, {@link #COLUMN_CIPHERTEXT} (bytea),
-     *     {@link #COLUMN_CREATED} and {@link #COLUMN_EXPIRES} (timestamptz); rows after them are not part of it
+     * @param records the page's records, in sequence order, with columns {@link #COLUMN_ID}, {@link #COLUMN_SEQ},
+     *     {@link #COLUMN_AUTHOR}, {@link #COLUMN_CIPHERTEXT} (bytea), {@link #COLUMN_CREATED} and
+     *     {@link #COLUMN_EXPIRES} (timestamptz)
      */
-    public record RowPage(long earliest, long lastSeq, long next, boolean more, int count, RowSet<Row> rows) {
+    public record RowPage(long earliest, long lastSeq, long next, boolean more, List<Row> records) {
     }
 
     public static final int COLUMN_ID = 1;
@@ -295,23 +292,22 @@ public class RecordStore {
     }
 
     private static RowPage rowPage(RowSet<Row> rows, Long earliest, Access.Grant grant, long after, int limit) {
-        int count = Math.min(rows.size(), limit);
-        long pageLast = after;
-        int i = 0;
+        List<Row> records = new ArrayList<>(Math.min(rows.size(), limit));
         for (Row r : rows) {
-            if (i++ == count) {
-                break;
+            if (records.size() == limit) {
+                break; // the extra row only tells that more follow
             }
-            pageLast = r.getLong(COLUMN_SEQ);
+            records.add(r);
         }
-        long lastSeq = Math.max(grant.lastSeq(), rows.size() > 0 ? pageLast : 0);
+        long pageLast = records.isEmpty() ? after : records.get(records.size() - 1).getLong(COLUMN_SEQ);
+        long lastSeq = Math.max(grant.lastSeq(), records.isEmpty() ? 0 : pageLast);
         long first = earliest != null ? earliest : lastSeq + 1;
         if (after < first - 1) {
             throw new ProblemException(SyncProblems.CURSOR_EXPIRED, "records " + (after + 1) + " to " + (first - 1)
                     + " have expired; resync from peers, then read from after=" + (first - 1))
                     .with("earliest", first).with("lastSeq", lastSeq);
         }
-        return new RowPage(first, lastSeq, pageLast, rows.size() > limit, count, rows);
+        return new RowPage(first, lastSeq, pageLast, rows.size() > limit, records);
     }
 
     private static StoredRecord stored(Row r) {
