@@ -76,6 +76,23 @@ public final class CpuMeter {
         return m;
     }
 
+    /**
+     * CPU seconds used so far by the JIT compiler threads (C1 and C2) of the given JVMs: while they run, a
+     * JVM is still compiling its hot code, so a measurement then would count compilation and interpreted or
+     * partly optimized code.
+     */
+    public static double compilerSeconds(long... jvms) {
+        double s = 0;
+        for (long pid : jvms) {
+            for (Map.Entry<String, Double> e : threads(pid).entrySet()) {
+                if (e.getKey().contains("CompilerThre")) {
+                    s += e.getValue();
+                }
+            }
+        }
+        return s;
+    }
+
     /** The largest {@code n} entries of {@code after - before}, as "seconds name" lines. */
     public static List<String> topDelta(Map<String, Double> before, Map<String, Double> after, int n) {
         Map<String, Double> d = delta(before, after);

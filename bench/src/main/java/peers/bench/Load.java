@@ -82,6 +82,64 @@ public final class Load {
     }
 
     /**
+     * A warm-up ends when the JIT compiler threads of the watched JVMs used at most this share of one core
+     * during its last window: the hot code is compiled. Before, a measurement counts compilation (on a
+     * 2-core machine C2 alone took a quarter of sync-buffer's CPU 15 s into its read load) and runs code not
+     * yet optimized.
+     */
+    public static final double QUIET_COMPILER_SHARE = 0.02;
+
+    /** Length of one window of {@link #warmUp}. */
+    public static final Duration WARM_UP_WINDOW = Duration.ofSeconds(5);
+
+    /**
+     * What a warm-up took.
+     *
+     * @param seconds its length
+     * @param windows how many windows it ran
+     * @param lastCompilerShare the JIT compilers' CPU in its last window, as a share of one core
+     * @param quiet whether it ended because the compilers were quiet (false: it reached its longest)
+     */
+    public record WarmUp(double seconds, int windows, double lastCompilerShare, boolean quiet) {
+    }
+
+    /** One window of a warm-up: runs operations that are not counted. */
+    @FunctionalInterface
+    public interface Window {
+        void run() throws Exception;
+    }
+
+    /**
+     * Runs {@code window} again and again, for at least {@code min} and then until the JIT compiler threads of
+     * {@code jvms} are quiet in a window ({@link #QUIET_COMPILER_SHARE}), or {@code max} has passed (it says
+     * which). Both sides of a comparison warm up this way, so each is measured at its steady state.
+     */
+    public static WarmUp untilQuiet(String label, Duration min, Duration max, Window window, long... jvms) throws Exception {
+        long start = System.nanoTime();
+        int windows = 0;
+        while (true) {
+            long w0 = System.nanoTime();
+            double c0 = CpuMeter.compilerSeconds(jvms);
+            window.run();
+            windows++;
+            long now = System.nanoTime();
+            double share = (CpuMeter.compilerSeconds(jvms) - c0) / ((now - w0) / 1e9);
+            double elapsed = (now - start) / 1e9;
+            boolean quiet = share <= QUIET_COMPILER_SHARE;
+            if (elapsed >= min.toNanos() / 1e9 && (quiet || elapsed >= max.toNanos() / 1e9)) {
+                System.out.printf(java.util.Locale.ROOT, "%s: warm after %.1f s (%d windows), JIT compilers at %.1f %% of a core in the last%s%n",
+                        label, elapsed, windows, share * 100, quiet ? "" : " (not quiet: the longest warm-up ran out)");
+                return new WarmUp(Math.round(elapsed * 10) / 10.0, windows, Math.round(share * 1000) / 1000.0, quiet);
+            }
+        }
+    }
+
+    /** {@link #untilQuiet} with windows of {@link #WARM_UP_WINDOW} of closed-loop load ({@link #timed}, not counted). */
+    public static WarmUp warmUp(String label, Duration min, Duration max, int clients, Op op, long... jvms) throws Exception {
+        return untilQuiet(label, min, max, () -> timed("warm-up", Duration.ZERO, WARM_UP_WINDOW, clients, op), jvms);
+    }
+
+    /**
      * Runs operations from {@code clients} concurrent clients for {@code warmup} (not counted) and then for
      * {@code measure}; counts operations that both start and end inside the measured window.
      */

@@ -44,7 +44,8 @@ import peers.testing.infra.PeersInfra;
  * assertions are signed before the clock starts (the service's challenges come from its options endpoint
  * beforehand, the raw side's from SecureRandom). "Per server CPU-second" compares the CPU of the
  * service and PostgreSQL with the CPU of the raw loop's process (it is its own server and has no client);
- * the HTTP client's CPU is shown apart.
+ * the HTTP client's CPU is shown apart. Each side first warms up in rounds of {@code warmup} fresh logins until the
+ * JIT compilers of the JVMs doing its work are quiet ({@link Load#untilQuiet}, at most {@code maxWarmup}).
  */
 public class PasskeysScenario implements Scenario {
 
@@ -65,7 +66,7 @@ public class PasskeysScenario implements Scenario {
 
     @Override
     public String options() {
-        return "assertions=20000 concurrency=16 passkeys=64 alg=es256|eddsa warmup=10000 profile=false app=<managed-keys/target/quarkus-app> serverJvmArgs= startTimeout=90s";
+        return "assertions=20000 concurrency=16 passkeys=64 alg=es256|eddsa warmup=5000 maxWarmup=120s profile=false app=<managed-keys/target/quarkus-app> serverJvmArgs= startTimeout=90s";
     }
 
     @Override
@@ -73,7 +74,9 @@ public class PasskeysScenario implements Scenario {
         int total = o.integer("assertions", 20_000);
         int clients = o.integer("concurrency", 16);
         int passkeys = o.integer("passkeys", 64);
-        int warmup = o.integer("warmup", 10_000);
+        // logins per warm-up round; rounds run until the JIT compilers are quiet (Load.untilQuiet), for at most maxWarmup
+        int warmup = o.integer("warmup", 5_000);
+        Duration maxWarmup = o.duration("maxWarmup", Duration.ofSeconds(120));
         boolean profile = o.bool("profile", false);
         boolean eddsa = switch (o.string("alg", "es256")) {
             case "es256" -> false;
@@ -83,8 +86,8 @@ public class PasskeysScenario implements Scenario {
         Path app = Path.of(o.string("app", o.rootDir().resolve("managed-keys/target/quarkus-app").toString()));
         String serverJvmArgs = o.string("serverJvmArgs", "");
         Duration startTimeout = o.duration("startTimeout", Duration.ofSeconds(90));
-        if (total < 1 || clients < 1 || passkeys < 1 || warmup < 0) {
-            throw new Bench.UsageException("assertions, concurrency and passkeys must be positive");
+        if (total < 1 || clients < 1 || passkeys < 1 || warmup < 1) {
+            throw new Bench.UsageException("assertions, concurrency, passkeys and warmup must be positive");
         }
         String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
         Path target = o.benchDir().resolve("target");
@@ -138,51 +141,41 @@ public class PasskeysScenario implements Scenario {
             }
 
             // --- inputs, prepared before the clock: service challenges, raw challenges, all signed ----------
-            int n = warmup + total;
-            long p0 = System.nanoTime();
-            List<String> bodies = prepareServiceLogins(http, base, keys, accounts, n, clients);
-            double optionsPerSecond = n / ((System.nanoTime() - p0) / 1e9);
-            report.detail("optionsPerSecondDuringPreparation", Math.round(optionsPerSecond));
             RawWebAuthn4J raw = new RawWebAuthn4J(app.resolve("lib/main"), ORIGIN, RP_ID);
             List<Object> records = new ArrayList<>();
             for (SoftPasskey p : keys) {
                 records.add(raw.record(p.attestedCredentialData()));
             }
-            // The raw side's inputs: per login a fresh random challenge, kept by the "server" until its single
-            // use, and the AuthenticationResponseJSON the client sends (same form as the service receives).
-            java.security.SecureRandom random = new java.security.SecureRandom();
-            Map<Integer, byte[]> issued = new java.util.concurrent.ConcurrentHashMap<>();
-            List<String> rawBodies = new ArrayList<>(n);
-            for (int i = 0; i < n; i++) {
-                byte[] challenge = new byte[32];
-                random.nextBytes(challenge);
-                issued.put(i, challenge);
-                SoftPasskey p = keys.get(i % keys.size());
-                rawBodies.add(JSON.writeValueAsString(p.assertionJson(p.assertion(SoftPasskey.b64u(challenge)))));
-            }
-            Load.Op rawLogin = (c, i) -> {
-                byte[] challenge = issued.remove((int) i);
-                if (challenge == null) {
-                    throw new IllegalStateException("challenge " + i + " was used already");
-                }
-                raw.verifyJson(records.get((int) i % keys.size()), rawBodies.get((int) i), challenge);
-            };
+            RawLogins rawLogins = new RawLogins(raw, keys, records);
+            int threads = Runtime.getRuntime().availableProcessors();
 
-            // --- warm-up of both sides (JIT), then the measured runs ---------------------------------------
-            Load.count("warm-ours", warmup, clients, (c, i) -> login(http, base, bodies.get((int) i)));
-            Load.count("warm-raw", warmup, Runtime.getRuntime().availableProcessors(), rawLogin);
+            // --- warm-up of both sides (JIT) in rounds of fresh logins, then the measured runs ---------------
+            long bench = ProcessHandle.current().pid();
+            report.detail("warmUp-ours", Load.untilQuiet("logins, ours", Duration.ZERO, maxWarmup, () -> {
+                List<String> round = prepareServiceLogins(http, base, keys, accounts, warmup, clients);
+                Load.count("warm-ours", warmup, clients, (c, i) -> login(http, base, round.get((int) i)));
+            }, service.pid(), bench));
+            report.detail("warmUp-raw", Load.untilQuiet("logins, raw", Duration.ZERO, maxWarmup, () -> {
+                Load.Op round = rawLogins.prepare(warmup);
+                Load.count("warm-raw", warmup, threads, round);
+            }, bench));
+
+            long p0 = System.nanoTime();
+            List<String> bodies = prepareServiceLogins(http, base, keys, accounts, total, clients);
+            report.detail("optionsPerSecondDuringPreparation", Math.round(total / ((System.nanoTime() - p0) / 1e9)));
+            Load.Op rawLogin = rawLogins.prepare(total);
 
             Map<String, Double> c0 = cpu.snapshot();
             Map<String, Double> th0 = CpuMeter.threads(service.pid());
             Profiler profiler = profile ? Profiler.start(service.pid(), target.resolve("results/passkeys-" + stamp + ".jfr")) : null;
-            Measurement ours = Load.count("managed-keys", total, clients, (c, i) -> login(http, base, bodies.get(warmup + (int) i)));
+            Measurement ours = Load.count("managed-keys", total, clients, (c, i) -> login(http, base, bodies.get((int) i)));
             ours = ours.withCpu(CpuMeter.delta(c0, cpu.snapshot()));
             if (profiler != null) {
                 report.section("profileLogin", Profiler.summarize(profiler.stop(), 40));
             }
             report.section("serviceThreadCpuLogin", CpuMeter.topDelta(th0, CpuMeter.threads(service.pid()), 10));
             c0 = cpu.snapshot();
-            Measurement rawM = Load.count("raw WebAuthn4J", total, Runtime.getRuntime().availableProcessors(), (c, i) -> rawLogin.run(c, warmup + i));
+            Measurement rawM = Load.count("raw WebAuthn4J", total, threads, rawLogin);
             Map<String, Double> rawCpu = CpuMeter.delta(c0, cpu.snapshot());
             // The raw loop is the server of its side: its JVM's CPU is that side's server CPU (and it has no
             // client), so "per server CPU-second" compares service + PostgreSQL with the raw loop's process.
@@ -196,6 +189,43 @@ public class PasskeysScenario implements Scenario {
             report.detail("concurrency", clients);
         }
         return report;
+    }
+
+    /**
+     * The raw side's logins: per login a fresh random challenge, kept by the "server" until its single use, and
+     * the AuthenticationResponseJSON the client sends (same form as the service receives).
+     */
+    private static final class RawLogins {
+        private final java.security.SecureRandom random = new java.security.SecureRandom();
+        private final RawWebAuthn4J raw;
+        private final List<SoftPasskey> keys;
+        private final List<Object> records;
+
+        RawLogins(RawWebAuthn4J raw, List<SoftPasskey> keys, List<Object> records) {
+            this.raw = raw;
+            this.keys = keys;
+            this.records = records;
+        }
+
+        /** {@code n} logins signed beforehand, as an operation over {@code 0 .. n-1} that verifies login i. */
+        Load.Op prepare(int n) throws Exception {
+            Map<Integer, byte[]> issued = new java.util.concurrent.ConcurrentHashMap<>();
+            List<String> bodies = new ArrayList<>(n);
+            for (int i = 0; i < n; i++) {
+                byte[] challenge = new byte[32];
+                random.nextBytes(challenge);
+                issued.put(i, challenge);
+                SoftPasskey p = keys.get(i % keys.size());
+                bodies.add(JSON.writeValueAsString(p.assertionJson(p.assertion(SoftPasskey.b64u(challenge)))));
+            }
+            return (c, i) -> {
+                byte[] challenge = issued.remove((int) i);
+                if (challenge == null) {
+                    throw new IllegalStateException("challenge " + i + " was used already");
+                }
+                raw.verifyJson(records.get((int) i % keys.size()), bodies.get((int) i), challenge);
+            };
+        }
     }
 
     /** CPU microseconds per login on each side, by process: where the gap between the two comes from. */

@@ -77,7 +77,9 @@ import peers.testing.infra.TestPostgres;
  * side), the same batch and the same page size. The defaults are what a client catching up in bulk uses: batches
  * of 250 records (the service takes at most 256 per append) and pages of 500 (its largest page). Smaller batches
  * measure the fixed cost per request (signature, nonce, membership) more than the cost per record; pass
- * {@code batch=100 page=100} for that. Nothing is asserted.
+ * {@code batch=100 page=100} for that. Every phase of either side is measured after its warm-up has run for at
+ * least {@code warmup} (appends) or {@code readWarmup} (reads) and until the JIT compilers of the JVMs doing its
+ * work are quiet ({@link Load#untilQuiet}; at most {@code maxWarmup}). Nothing is asserted.
  */
 public final class SyncScenario implements Scenario {
 
@@ -103,7 +105,7 @@ public final class SyncScenario implements Scenario {
 
     @Override
     public String options() {
-        return "concurrency=16 batch=250 page=500 recordBytes=1024 warmup=15s duration=10s readWarmup=15s readDuration=10s readFormats=binary,json verifyEvery=20 "
+        return "concurrency=16 batch=250 page=500 recordBytes=1024 warmup=15s duration=10s readWarmup=15s readDuration=10s maxWarmup=60s readFormats=binary,json verifyEvery=20 "
                 + "expiryRecords=1000000 expiryLoaders=2 expiryChunk=50000 expiryDelete=true deleteTimeout=60s expiryVacuum=true "
                 + "httpExecutor=direct profile=false app=<root>/sync-buffer/target/quarkus-app serverJvmArgs=\"\" startTimeout=90s";
     }
@@ -124,6 +126,8 @@ public final class SyncScenario implements Scenario {
             }
         }
         Duration readDuration = o.duration("readDuration", Duration.ofSeconds(10));
+        // warmup and readWarmup are the shortest warm-ups: each lasts until the JIT compilers are quiet (Load.untilQuiet), at most this long
+        Duration maxWarmup = o.duration("maxWarmup", Duration.ofSeconds(60));
         int verifyEvery = Math.max(1, o.integer("verifyEvery", 20));
         int expiryRecords = o.integer("expiryRecords", 1_000_000);
         int expiryLoaders = Math.max(1, o.integer("expiryLoaders", 2));
@@ -267,7 +271,8 @@ public final class SyncScenario implements Scenario {
                 };
 
                 System.out.printf("append: PostgreSQL settled in %d ms (checkpoint, autovacuum done)%n", PgStats.settle(conns[0], 120_000));
-                Load.timed("warm-up", Duration.ZERO, warmup, clients, append);
+                long bench = ProcessHandle.current().pid();
+                report.detail("warmUp-append-ours", Load.warmUp("append, ours", warmup, maxWarmup, clients, append, service.pid(), bench));
                 Map<String, Long> pg0 = PgStats.snapshot(conns[0], "sync");
                 Map<String, Double> c0 = cpu.snapshot();
                 Map<String, Double> th0 = CpuMeter.threads(service.pid());
@@ -282,7 +287,7 @@ public final class SyncScenario implements Scenario {
                 oursAppend = records(oursAppend.withCpu(CpuMeter.delta(c0, c1)), batch);
 
                 PgStats.settle(conns[0], 120_000);
-                Load.timed("warm-up", Duration.ZERO, warmup, clients, rawAppend);
+                report.detail("warmUp-append-raw", Load.warmUp("append, raw", warmup, maxWarmup, clients, rawAppend, bench));
                 c0 = cpu.snapshot();
                 Measurement rawAppendM = Load.timed("raw", Duration.ZERO, duration, clients, rawAppend);
                 rawAppendM = records(rawAppendM.withCpu(CpuMeter.delta(c0, cpu.snapshot())), batch);
@@ -292,7 +297,7 @@ public final class SyncScenario implements Scenario {
                 System.out.printf("append: ours %.1f records/s, raw %.1f rows/s%n", oursAppend.opsPerSecond(), rawAppendM.opsPerSecond());
                 report.add(new Report.Comparison("append (records)", "signed POST /sync/v1/streams/{s}/records of " + batch + " x " + recordBytes
                         + " B records vs JDBC batch INSERT of " + batch + " rows per transaction into bench.records; " + clients + " clients, "
-                        + secs(duration) + " s after " + secs(warmup) + " s warm-up; ops = records, latency = per batch", oursAppend, rawAppendM, 0.5));
+                        + secs(duration) + " s after a warm-up of at least " + secs(warmup) + " s, until the JIT was quiet (warmUp details); ops = records, latency = per batch", oursAppend, rawAppendM, 0.5));
 
                 // --- 2. reads ------------------------------------------------------------------------------
                 for (Connection c : conns) {
@@ -330,7 +335,7 @@ public final class SyncScenario implements Scenario {
                             samples.add(new Page(client, after, binary, r.body()));
                         }
                     };
-                    Load.timed("warm-up", Duration.ZERO, readWarmup, clients, read);
+                    report.detail("warmUp-read-" + format, Load.warmUp("read " + format + ", ours", readWarmup, maxWarmup, clients, read, service.pid(), bench));
                     samples.clear();
                     sampled.set(0);
                     pg0 = PgStats.snapshot(conns[0], "sync");
@@ -375,7 +380,7 @@ public final class SyncScenario implements Scenario {
                         throw new Load.Failed("short page", n + " rows");
                     }
                 };
-                Load.timed("warm-up", Duration.ZERO, readWarmup, clients, rawRead);
+                report.detail("warmUp-read-raw", Load.warmUp("read, raw", readWarmup, maxWarmup, clients, rawRead, bench));
                 c0 = cpu.snapshot();
                 Measurement rawReadM = Load.timed("raw", Duration.ZERO, readDuration, clients, rawRead);
                 rawReadM = records(rawReadM.withCpu(CpuMeter.delta(c0, cpu.snapshot())), page);
@@ -389,7 +394,7 @@ public final class SyncScenario implements Scenario {
                             + page + (binary ? " with Accept: application/octet-stream (the binary page format for bulk catch-up)"
                                     : " with Accept: application/json (base64url ciphertext in JSON)")
                             + " vs SELECT ... WHERE stream_id = ? AND seq > ? ORDER BY seq LIMIT " + page + "; " + clients + " clients, own stream each, "
-                            + secs(readDuration) + " s after " + secs(readWarmup) + " s warm-up; ours " + sum(appended) + " records, raw "
+                            + secs(readDuration) + " s after a warm-up of at least " + secs(readWarmup) + " s, until the JIT was quiet (warmUp details); ours " + sum(appended) + " records, raw "
                             + sum(rawCount) + " rows; ops = records, latency = per page", e.getValue(), rawReadM, 0.5));
                 }
                 report.detail("readPageCheck", pageChecks);
