@@ -75,6 +75,15 @@ export class StreamKey {
   wrapFor(stream: string, encryptionKey: string): Promise<string>;
 }
 
+/** A binary page that does not follow the format (docs/api/sync-buffer.md). */
+export class PageFormatError extends Error {
+  constructor(message: string);
+  readonly name: 'PageFormatError';
+}
+
+/** Decodes a binary page into the shape of the JSON page; each ciphertext is a view into `bytes`. */
+export function decodePage(bytes: Uint8Array): Page<StoredRecord>;
+
 /** A time-ordered record id. */
 export function newRecordId(): string;
 
@@ -89,13 +98,14 @@ export class SyncClient {
   getMember(stream: string, key: string): Promise<Member>;
   removeMember(stream: string, key: string): Promise<null>;
   append(stream: string, records: Array<{ id: string; ciphertext: Uint8Array }>): Promise<Appended[]>;
-  read(stream: string, options?: { after?: number; limit?: number }): Promise<Page<StoredRecord>>;
+  /** A page after the cursor; `format` 'binary' (the default: the binary page format) or 'json' gives the same page. */
+  read(stream: string, options?: { after?: number; limit?: number; format?: 'binary' | 'json' }): Promise<Page<StoredRecord>>;
   tail(): Promise<SyncTail>;
   createEncryptedStream(ownerEncryption: EncryptionKeyPair, options?: { id?: string }): Promise<{ stream: Stream; key: StreamKey }>;
   addMember(stream: string, key: StreamKey, memberKey: string, memberEncryptionKey: string, role?: Role): Promise<Member>;
   streamKey(stream: string, encryption: EncryptionKeyPair): Promise<StreamKey>;
   appendEncrypted(stream: string, key: StreamKey, messages: Array<Uint8Array | string>): Promise<Appended[]>;
-  readDecrypted(stream: string, key: StreamKey, options?: { after?: number; limit?: number }): Promise<Page<DecryptedRecord>>;
+  readDecrypted(stream: string, key: StreamKey, options?: { after?: number; limit?: number; format?: 'binary' | 'json' }): Promise<Page<DecryptedRecord>>;
 }
 
 /** The live tail (`/sync/v1/tail`). */

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash, createDecipheriv, hkdfSync, diffieHellman, createPrivateKey, createPublicKey } from 'node:crypto';
-import { EncryptionKeyPair, StreamKey, DecryptionError, newRecordId, toBase64Url, fromBase64Url } from '../src/index.js';
+import { EncryptionKeyPair, StreamKey, DecryptionError, PageFormatError, decodePage, newRecordId, toBase64Url, fromBase64Url } from '../src/index.js';
 
 const utf8 = (s) => new TextEncoder().encode(s);
 
@@ -83,4 +83,71 @@ test('record ids are valid sync-buffer ids and sort by time', async () => {
   for (const id of [a, b]) assert.match(id, /^[A-Za-z0-9_.:-]{1,128}$/);
   assert.ok(a < b);
   assert.equal(createHash('sha256').update(a).digest().length, 32);
+});
+
+/** A binary page written independently of src/ (docs/api/sync-buffer.md, "Binary pages"). */
+function binaryPage({ earliest, lastSeq, next, more, records }) {
+  const parts = [];
+  const header = Buffer.alloc(33);
+  header.write('SBP1', 0, 'ascii');
+  header.writeBigInt64BE(BigInt(earliest), 4);
+  header.writeBigInt64BE(BigInt(lastSeq), 12);
+  header.writeBigInt64BE(BigInt(next), 20);
+  header.writeUInt8(more ? 1 : 0, 28);
+  header.writeUInt32BE(records.length, 29);
+  parts.push(header);
+  for (const r of records) {
+    const fixed = Buffer.alloc(24);
+    fixed.writeBigInt64BE(BigInt(r.seq), 0);
+    fixed.writeBigInt64BE(r.createdMicros, 8);
+    fixed.writeBigInt64BE(r.expiresMicros, 16);
+    const len = Buffer.alloc(4);
+    len.writeUInt32BE(r.ciphertext.length);
+    parts.push(fixed, Buffer.from([r.id.length]), Buffer.from(r.id, 'ascii'), Buffer.from([r.author.length]), Buffer.from(r.author, 'ascii'), len,
+      Buffer.from(r.ciphertext));
+  }
+  return new Uint8Array(Buffer.concat(parts));
+}
+
+const AUTHOR = 'AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8';
+const SAMPLE = {
+  earliest: 3, lastSeq: 9, next: 5, more: true,
+  records: [
+    { seq: 4, id: 'r-4', author: AUTHOR, ciphertext: [1, 2, 3], createdMicros: 1795305600123456n, expiresMicros: 1796515200123000n },
+    { seq: 5, id: 'r_5', author: AUTHOR, ciphertext: [], createdMicros: 1795305601000000n, expiresMicros: 1796515201000001n },
+  ],
+};
+
+test('a binary page decodes to the JSON page: the same fields, times as the same ISO-8601 strings', () => {
+  const page = decodePage(binaryPage(SAMPLE));
+  assert.deepEqual({ ...page, records: page.records.map((r) => ({ ...r, ciphertext: [...r.ciphertext] })) }, {
+    earliest: 3, lastSeq: 9, next: 5, more: true,
+    records: [
+      // Java's Instant.toString(): 6 fraction digits, 3 when exact, none when whole seconds
+      { id: 'r-4', seq: 4, author: AUTHOR, ciphertext: [1, 2, 3], createdAt: '2026-11-22T00:00:00.123456Z', expiresAt: '2026-12-06T00:00:00.123Z' },
+      { id: 'r_5', seq: 5, author: AUTHOR, ciphertext: [], createdAt: '2026-11-22T00:00:01Z', expiresAt: '2026-12-06T00:00:01.000001Z' },
+    ],
+  });
+  const empty = decodePage(binaryPage({ earliest: 10, lastSeq: 9, next: 9, more: false, records: [] }));
+  assert.deepEqual(empty, { records: [], earliest: 10, lastSeq: 9, next: 9, more: false });
+});
+
+test('a binary page that is cut short, too long, or not a page is a PageFormatError', () => {
+  const good = binaryPage(SAMPLE);
+  assert.throws(() => decodePage(good.subarray(0, good.length - 1)), PageFormatError);
+  assert.throws(() => decodePage(good.subarray(0, 20)), /inside the header/);
+  assert.throws(() => decodePage(new Uint8Array([...good, 0])), /1 bytes after its 2 records/);
+  const magic = good.slice();
+  magic[3] = 0x32; // SBP2
+  assert.throws(() => decodePage(magic), /does not start with SBP1/);
+  const more = good.slice();
+  more[28] = 2;
+  assert.throws(() => decodePage(more), /more is 2/);
+  const count = good.slice();
+  count[32] = 3; // 3 records announced, 2 present
+  assert.throws(() => decodePage(count), /ends inside record 2/);
+  const seq = good.slice();
+  seq[33] = 0x80; // a negative seq
+  assert.throws(() => decodePage(seq), /seq .* out of range/);
+  assert.throws(() => decodePage(new Uint8Array(0)), PageFormatError);
 });

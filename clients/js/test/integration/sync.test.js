@@ -45,6 +45,10 @@ describe('SyncClient against a running sync-buffer', { skip: BASE ? false : 'PEE
     assert.deepEqual(appended.map((r) => r.seq), [1, 2, 3]);
     const raw = await s.bobSync.read(s.stream, { after: 0 });
     assert.ok(raw.records.every((r) => !new TextDecoder().decode(r.ciphertext).includes('hello')));
+    // the binary page (the default) and the JSON page are the same page
+    const plain = (page) => ({ ...page, records: page.records.map((r) => ({ ...r, ciphertext: [...r.ciphertext] })) });
+    assert.deepEqual(plain(raw), plain(await s.bobSync.read(s.stream, { after: 0, format: 'json' })));
+    assert.equal(raw.records.length, 3);
     const page = await s.bobSync.readDecrypted(s.stream, s.bobKey, { after: 0, limit: 2 });
     assert.deepEqual(page.records.map((r) => r.text), ['hello Bob', 'are you there?']);
     assert.equal(page.records[0].author, s.alice.peerKey);
@@ -102,6 +106,8 @@ describe('SyncClient against a running sync-buffer', { skip: BASE ? false : 'PEE
     await assert.rejects(eve.appendEncrypted(s.stream, s.key, ['x']), problem(403, 'not-a-member'));
     await assert.rejects(s.bobSync.putMember(s.stream, s.bob.peerKey, { role: 'admin' }), problem(403, 'role-insufficient'));
     await assert.rejects(s.bobSync.read(s.stream, { after: 999 }), problem(422, 'cursor-ahead'));
+    await assert.rejects(s.bobSync.read(s.stream, { after: 999, format: 'json' }), problem(422, 'cursor-ahead'));
+    await assert.rejects(s.bobSync.read(s.stream, { format: 'xml' }), TypeError);
     await assert.rejects(s.bobSync.read('no-such-stream-' + Date.now()), problem(404, 'stream-unknown'));
   });
 
