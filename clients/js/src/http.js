@@ -14,14 +14,18 @@ async function send(url, { method = 'GET', identity, body, headers = {}, fetch: 
     : doFetch(url, { method, headers, body, signal });
 }
 
+/** `text` parsed as JSON, or null when it is empty or not JSON. @param {string} text */
+function parseOrNull(text) {
+  try {
+    return text === '' ? null : JSON.parse(text);
+  } catch {
+    return null;
+  }
+}
+
 /** The PeersProblem of a non-2xx answer whose body is `text`. @param {Response} response @param {string} text */
 function problemOf(response, text) {
-  let parsed = null;
-  try {
-    parsed = text === '' ? null : JSON.parse(text);
-  } catch {
-    parsed = null;
-  }
+  const parsed = parseOrNull(text);
   return new PeersProblem(parsed && typeof parsed === 'object' ? parsed : { title: text.slice(0, 200) || `HTTP ${response.status}` }, response.status);
 }
 
@@ -41,12 +45,7 @@ export async function requestJson(url, { method = 'GET', identity, json, headers
   if (!response.ok) {
     throw problemOf(response, text);
   }
-  let parsed = null;
-  try {
-    parsed = text === '' ? null : JSON.parse(text);
-  } catch {
-    parsed = null;
-  }
+  const parsed = parseOrNull(text);
   if (parsed === null || typeof parsed !== 'object') {
     throw new PeersProblem({ title: 'the answer is not JSON', detail: `${method} ${url} answered ${response.status} without a JSON body` }, response.status);
   }

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash, createDecipheriv, hkdfSync, diffieHellman, createPrivateKey, createPublicKey } from 'node:crypto';
-import { EncryptionKeyPair, StreamKey, DecryptionError, PageFormatError, decodePage, newRecordId, toBase64Url, fromBase64Url } from '../src/index.js';
+import { EncryptionKeyPair, Identity, PeersProblem, StreamKey, SyncClient, DecryptionError, PageFormatError, decodePage, newRecordId, toBase64Url, fromBase64Url } from '../src/index.js';
 
 const utf8 = (s) => new TextEncoder().encode(s);
 
@@ -150,4 +150,24 @@ test('a binary page that is cut short, too long, or not a page is a PageFormatEr
   seq[33] = 0x80; // a negative seq
   assert.throws(() => decodePage(seq), /seq .* out of range/);
   assert.throws(() => decodePage(new Uint8Array(0)), PageFormatError);
+});
+
+test('a binary read answered with a problem, or with another media type, is a PeersProblem', async () => {
+  const answers = [
+    new Response(JSON.stringify({ type: 'https://peers.dev/problems/cursor-expired', title: 'Cursor expired', status: 410, earliest: 7 }),
+      { status: 410, headers: { 'content-type': 'application/problem+json' } }),
+    new Response('{"records":[]}', { status: 200, headers: { 'content-type': 'application/json' } }),
+    new Response(binaryPage(SAMPLE), { status: 200, headers: { 'content-type': 'application/octet-stream' } }),
+  ];
+  const seen = [];
+  const fetch = async (url, init) => {
+    seen.push(new Headers(init.headers).get('accept'));
+    return answers.shift();
+  };
+  const identity = await Identity.generate();
+  const sync = new SyncClient('http://sync.test', identity, { fetch });
+  await assert.rejects(sync.read('s'), (e) => e instanceof PeersProblem && e.status === 410 && e.problem.earliest === 7);
+  await assert.rejects(sync.read('s'), (e) => e instanceof PeersProblem && /not application\/octet-stream/.test(e.title));
+  assert.equal((await sync.read('s', { after: 3 })).records[0].seq, 4);
+  assert.deepEqual(seen, ['application/octet-stream', 'application/octet-stream', 'application/octet-stream']);
 });

@@ -146,7 +146,8 @@ public final class Profiler {
         return out;
     }
 
-    private static void jcmd(long pid, String... command) throws IOException, InterruptedException {
+    /** Runs {@code jcmd <pid> <command...>} with this JDK's jcmd and returns its output; throws if it fails. */
+    public static String jcmd(long pid, String... command) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString());
         cmd.add(Long.toString(pid));
@@ -156,5 +157,6 @@ public final class Profiler {
         if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
             throw new IOException(String.join(" ", cmd) + " failed: " + out);
         }
+        return out;
     }
 }

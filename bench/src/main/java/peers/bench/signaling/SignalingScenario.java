@@ -244,7 +244,7 @@ public final class SignalingScenario implements Scenario {
             run.heapBefore = server.jvm ? heapUsed(server.process.pid()) : -1;
             boolean nmt = server.jvm && s.serverJvmArgs.contains("NativeMemoryTracking");
             if (nmt) {
-                jcmd(server.process.pid(), "VM.native_memory", "baseline");
+                Profiler.jcmd(server.process.pid(), "VM.native_memory", "baseline");
             }
             run.staged = staged;
             JsonNode connected = await(lines, "connected");
@@ -254,7 +254,7 @@ public final class SignalingScenario implements Scenario {
             run.heapConnected = server.jvm ? heapUsed(server.process.pid()) : -1;
             if (nmt) {
                 // where the growth went, by JVM subsystem (-XX:NativeMemoryTracking=summary in serverJvmArgs)
-                run.nativeMemory = List.of(jcmd(server.process.pid(), "VM.native_memory", "summary.diff", "scale=KB").split("\n"));
+                run.nativeMemory = List.of(Profiler.jcmd(server.process.pid(), "VM.native_memory", "summary.diff", "scale=KB").split("\n"));
                 System.out.printf("%s, %d sockets: native memory growth while connecting:%n%s%n", t, sockets, String.join("\n", run.nativeMemory));
             }
             CpuMeter cpu = new CpuMeter();
@@ -374,7 +374,7 @@ public final class SignalingScenario implements Scenario {
     private static void settle(Server server) throws Exception {
         Thread.sleep(1500);
         if (server.jvm) {
-            jcmd(server.process.pid(), "GC.run");
+            Profiler.jcmd(server.process.pid(), "GC.run");
             Thread.sleep(500);
         }
     }
@@ -408,18 +408,8 @@ public final class SignalingScenario implements Scenario {
 
     /** Java heap in use (after the full GC of {@link #settle}), in bytes, from {@code jcmd GC.heap_info}. */
     static long heapUsed(long pid) throws IOException, InterruptedException {
-        var m = java.util.regex.Pattern.compile("used (\\d+)K").matcher(jcmd(pid, "GC.heap_info"));
+        var m = java.util.regex.Pattern.compile("used (\\d+)K").matcher(Profiler.jcmd(pid, "GC.heap_info"));
         return m.find() ? Long.parseLong(m.group(1)) * 1024 : -1;
-    }
-
-    /** Runs {@code jcmd <pid> <command...>} with this JDK's jcmd; its output. */
-    private static String jcmd(long pid, String... command) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(), Long.toString(pid)));
-        cmd.addAll(List.of(command));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        p.waitFor(30, TimeUnit.SECONDS);
-        return out;
     }
 
     /** Resident set size of a process, in bytes, from /proc. */
