@@ -4,10 +4,13 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import peers.testing.infra.TestPostgres;
 
 /**
  * PostgreSQL's cumulative statistics for one schema (index and sequential scans, rows inserted, updated and
@@ -89,5 +92,68 @@ public final class PgStats {
             }
         });
         return m;
+    }
+
+    /**
+     * Loads pg_stat_statements (with planning times) into {@code pg}: sets {@code shared_preload_libraries},
+     * restarts the server and creates the extension. Call before any service connects. The settings are written
+     * with {@code ALTER SYSTEM} into the cluster, which the bench's embedded infrastructure throws away when it
+     * stops. The extension costs PostgreSQL a little per statement, so it is a profiling option, off by default.
+     */
+    public static void enableStatements(TestPostgres pg) throws SQLException {
+        try (Connection c = connect(pg); Statement s = c.createStatement()) {
+            s.execute("ALTER SYSTEM SET shared_preload_libraries = 'pg_stat_statements'");
+            s.execute("ALTER SYSTEM SET pg_stat_statements.track_planning = on");
+        }
+        pg.stop();
+        pg.start();
+        try (Connection c = connect(pg); Statement s = c.createStatement()) {
+            s.execute("CREATE EXTENSION IF NOT EXISTS pg_stat_statements");
+        }
+    }
+
+    private static Connection connect(TestPostgres pg) throws SQLException {
+        return java.sql.DriverManager.getConnection(pg.jdbcUrl(TestPostgres.DEFAULT_DATABASE), pg.user(), pg.password());
+    }
+
+    /** Forgets the statement statistics gathered so far (pg_stat_statements must be loaded: {@link #enableStatements}). */
+    public static void resetStatements(Connection c) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            s.execute("SELECT pg_stat_statements_reset()");
+        }
+    }
+
+    /**
+     * The {@code top} statements by execution plus planning time since {@link #resetStatements}, each with its calls,
+     * rows, and execution and planning milliseconds per {@code op} (and per call), to show where PostgreSQL's time
+     * per operation of a service goes.
+     */
+    public static List<Map<String, Object>> statements(Connection c, long ops, int top) throws SQLException {
+        List<Map<String, Object>> out = new ArrayList<>();
+        if (ops <= 0) {
+            return out;
+        }
+        try (Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT query, calls, rows, total_exec_time, total_plan_time, plans "
+                        + "FROM pg_stat_statements WHERE calls > 0 ORDER BY total_exec_time + total_plan_time DESC LIMIT " + top)) {
+            while (rs.next()) {
+                long calls = rs.getLong(2);
+                Map<String, Object> m = new LinkedHashMap<>();
+                String q = rs.getString(1).replaceAll("\\s+", " ");
+                m.put("query", q.length() > 200 ? q.substring(0, 200) + "..." : q);
+                m.put("callsPerOp", round((double) calls / ops));
+                m.put("rowsPerCall", round((double) rs.getLong(3) / calls));
+                m.put("execMsPerOp", round(rs.getDouble(4) / ops));
+                m.put("planMsPerOp", round(rs.getDouble(5) / ops));
+                m.put("execMsPerCall", round(rs.getDouble(4) / calls));
+                m.put("plansPerCall", round((double) rs.getLong(6) / calls));
+                out.add(m);
+            }
+        }
+        return out;
+    }
+
+    private static double round(double v) {
+        return Double.parseDouble(String.format(Locale.ROOT, "%.4f", v));
     }
 }

@@ -107,7 +107,7 @@ public final class SyncScenario implements Scenario {
     public String options() {
         return "concurrency=16 batch=250 page=500 recordBytes=1024 warmup=15s duration=10s readWarmup=15s readDuration=10s maxWarmup=60s readFormats=binary,json verifyEvery=20 "
                 + "expiryRecords=1000000 expiryLoaders=2 expiryChunk=50000 expiryDelete=true deleteTimeout=60s expiryVacuum=true "
-                + "httpExecutor=direct profile=false app=<root>/sync-buffer/target/quarkus-app serverJvmArgs=\"\" startTimeout=90s";
+                + "httpExecutor=direct profile=false pgStatements=false app=<root>/sync-buffer/target/quarkus-app serverJvmArgs=\"\" startTimeout=90s";
     }
 
     @Override
@@ -137,6 +137,8 @@ public final class SyncScenario implements Scenario {
         boolean expiryVacuum = o.bool("expiryVacuum", true);
         String httpExecutor = o.string("httpExecutor", "direct");
         boolean profile = o.bool("profile", false);
+        // loads pg_stat_statements and reports PostgreSQL's time per page and batch by statement (costs PostgreSQL a little)
+        boolean pgStatements = o.bool("pgStatements", false);
         Path app = Path.of(o.string("app", o.rootDir().resolve("sync-buffer/target/quarkus-app").toString()));
         String serverJvmArgs = o.string("serverJvmArgs", "");
         Duration startTimeout = o.duration("startTimeout", Duration.ofSeconds(90));
@@ -150,6 +152,9 @@ public final class SyncScenario implements Scenario {
         // --- infrastructure and the service -------------------------------------------------------------
         PeersInfra infra = Infra.start();
         TestPostgres pg = infra.postgres();
+        if (pgStatements) {
+            PgStats.enableStatements(pg);
+        }
         Map<String, String> env = Infra.serviceEnvironment(infra);
         Map<String, String> props = serviceProperties(batch, page, recordBytes);
         List<String> jvmArgs = serverJvmArgs.isBlank() ? List.of() : List.of(serverJvmArgs.trim().split("\\s+"));
@@ -314,6 +319,14 @@ public final class SyncScenario implements Scenario {
                                 + ", raw " + rawCount[c] + "); service log " + serviceLog + ":\n" + service.tail(40));
                     }
                 }
+                // Both sides read pages at random cursors over the same number of records per stream: the first
+                // min(ours, raw) of each. Ours usually appended more (its warm-up lasts until the JIT is quiet), and a
+                // larger working set has fewer hits in PostgreSQL's shared buffers, which would count against ours.
+                long[] readable = new long[clients];
+                for (int c = 0; c < clients; c++) {
+                    readable[c] = Math.min(appended[c], rawCount[c]);
+                }
+                report.detail("readableRecordsPerStream", sum(readable) / clients);
                 String base = service.baseUri().toString();
                 Map<String, Measurement> oursReads = new LinkedHashMap<>();
                 Map<String, Map<String, Object>> pageChecks = new LinkedHashMap<>();
@@ -322,7 +335,7 @@ public final class SyncScenario implements Scenario {
                     ConcurrentLinkedQueue<Page> samples = new ConcurrentLinkedQueue<>();
                     AtomicInteger sampled = new AtomicInteger();
                     Load.Op read = (client, seq) -> {
-                        long after = ThreadLocalRandom.current().nextLong(appended[client] - page + 1);
+                        long after = ThreadLocalRandom.current().nextLong(readable[client] - page + 1);
                         URI uri = URI.create(base + "/sync/v1/streams/" + streams[client] + "/records?after=" + after + "&limit=" + page);
                         HttpRequest signed = SignedRequests.build("GET", uri, null, keyIds[client], keys[client].getPrivate(), REQUEST_TIMEOUT);
                         HttpRequest req = HttpRequest.newBuilder(signed, (n, v) -> true)
@@ -339,6 +352,9 @@ public final class SyncScenario implements Scenario {
                     samples.clear();
                     sampled.set(0);
                     pg0 = PgStats.snapshot(conns[0], "sync");
+                    if (pgStatements) {
+                        PgStats.resetStatements(conns[0]);
+                    }
                     c0 = cpu.snapshot();
                     th0 = CpuMeter.threads(service.pid());
                     Profiler readProfiler = profile ? Profiler.start(service.pid(), target.resolve("results/sync-" + stamp + "-read-" + format + ".jfr")) : null;
@@ -348,6 +364,9 @@ public final class SyncScenario implements Scenario {
                         report.section("profileRead-" + format, Profiler.summarize(readProfiler.stop(), 40));
                     }
                     report.section("postgresPerReadPage-" + format, collapsePartitions(PgStats.perOp(pg0, PgStats.snapshot(conns[0], "sync"), oursRead.ops())));
+                    if (pgStatements) {
+                        report.detail("postgresStatementsPerReadPage-" + format, PgStats.statements(conns[0], oursRead.ops(), 8));
+                    }
                     report.section("serviceThreadCpuRead-" + format, CpuMeter.topDelta(th0, CpuMeter.threads(service.pid()), 10));
                     oursReads.put(format, records(oursRead.withCpu(CpuMeter.delta(c0, c1)), page));
                     pageChecks.put(format, checkPages(samples, streams, keyIds, pool, page));
@@ -361,7 +380,7 @@ public final class SyncScenario implements Scenario {
                 Load.Op rawRead = (client, seq) -> {
                     PreparedStatement ps = selects[client];
                     ps.setString(1, streams[client]);
-                    ps.setLong(2, ThreadLocalRandom.current().nextLong(rawCount[client] - page + 1));
+                    ps.setLong(2, ThreadLocalRandom.current().nextLong(readable[client] - page + 1));
                     ps.setInt(3, page);
                     int n = 0;
                     try (ResultSet rs = ps.executeQuery()) {
@@ -381,9 +400,15 @@ public final class SyncScenario implements Scenario {
                     }
                 };
                 report.detail("warmUp-read-raw", Load.warmUp("read, raw", readWarmup, maxWarmup, clients, rawRead, bench));
+                if (pgStatements) {
+                    PgStats.resetStatements(conns[0]);
+                }
                 c0 = cpu.snapshot();
                 Measurement rawReadM = Load.timed("raw", Duration.ZERO, readDuration, clients, rawRead);
                 rawReadM = records(rawReadM.withCpu(CpuMeter.delta(c0, cpu.snapshot())), page);
+                if (pgStatements) {
+                    report.detail("postgresStatementsPerReadPage-raw", PgStats.statements(conns[0], rawReadM.ops() / page, 8));
+                }
                 for (PreparedStatement ps : selects) {
                     ps.close();
                 }
@@ -395,7 +420,8 @@ public final class SyncScenario implements Scenario {
                                     : " with Accept: application/json (base64url ciphertext in JSON)")
                             + " vs SELECT ... WHERE stream_id = ? AND seq > ? ORDER BY seq LIMIT " + page + "; " + clients + " clients, own stream each, "
                             + secs(readDuration) + " s after a warm-up of at least " + secs(readWarmup) + " s, until the JIT was quiet (warmUp details); ours " + sum(appended) + " records, raw "
-                            + sum(rawCount) + " rows; ops = records, latency = per page", e.getValue(), rawReadM, 0.5));
+                            + sum(rawCount) + " rows, each side reading cursors over the first " + sum(readable) / clients
+                            + " of each stream; ops = records, latency = per page", e.getValue(), rawReadM, 0.5));
                 }
                 report.detail("readPageCheck", pageChecks);
 

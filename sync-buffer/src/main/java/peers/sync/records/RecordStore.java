@@ -255,10 +255,15 @@ public class RecordStore {
      * records yet: the range is empty and no partition is read).
      */
     private static final String RETAINED = "stream_id = $1 AND expires_at > $3 AND expires_at >= $6 AND expires_at <= $5";
-    private static final String EARLIEST = "SELECT min(seq) FROM records WHERE " + RETAINED;
+    /**
+     * The stream's lowest retained sequence (none: null). Written as the first row in index order rather than
+     * {@code min(seq)}: PostgreSQL plans a min() aggregate twice (as an aggregate and as this very path) on every
+     * execution, which cost a read page about 0.1 ms of PostgreSQL's CPU (perf, sync bench).
+     */
+    private static final String EARLIEST = "SELECT seq FROM records WHERE " + RETAINED + " ORDER BY seq LIMIT 1";
     /** {@link #EARLIEST} alone: $1 stream, $2 now, $3 and $4 as $5 and $6 of {@link #RETAINED}. */
-    private static final String EARLIEST_ALONE = "SELECT min(seq) FROM records WHERE stream_id = $1 AND expires_at > $2 AND expires_at >= $4 "
-            + "AND expires_at <= $3";
+    private static final String EARLIEST_ALONE = "SELECT seq FROM records WHERE stream_id = $1 AND expires_at > $2 AND expires_at >= $4 "
+            + "AND expires_at <= $3 ORDER BY seq LIMIT 1";
     /**
      * A page and, on every row, the earliest retained sequence, in one statement and so one snapshot: they agree.
      * The earliest is a scalar subquery (run once), and the rows come in the order of the (stream_id, seq) index,
@@ -286,7 +291,7 @@ public class RecordStore {
                         }
                         // No records after the cursor: the earliest comes from a statement of its own.
                         return conn.preparedQuery(EARLIEST_ALONE).execute(Tuple.of(streamId, now, last, grant.retainedFrom(now)))
-                                .map(e -> rowPage(rows, e.iterator().next().getLong(0), grant, after, limit));
+                                .map(e -> rowPage(rows, e.size() == 0 ? null : e.iterator().next().getLong(0), grant, after, limit));
                     });
                 }));
     }
