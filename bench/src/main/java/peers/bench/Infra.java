@@ -1,5 +1,8 @@
 package peers.bench;
 
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -31,5 +34,10 @@ public final class Infra {
         env.put("QUARKUS_DATASOURCE_PASSWORD", pg.password());
         env.put("KAFKA_BOOTSTRAP_SERVERS", infra.kafka().bootstrapServers());
         return env;
+    }
+
+    /** A JDBC connection to {@code pg}'s default database, as the bench's own client (raw baselines, statistics). */
+    public static Connection connect(TestPostgres pg) throws SQLException {
+        return DriverManager.getConnection(pg.jdbcUrl(TestPostgres.DEFAULT_DATABASE), pg.user(), pg.password());
     }
 }

@@ -101,19 +101,15 @@ public final class PgStats {
      * stops. The extension costs PostgreSQL a little per statement, so it is a profiling option, off by default.
      */
     public static void enableStatements(TestPostgres pg) throws SQLException {
-        try (Connection c = connect(pg); Statement s = c.createStatement()) {
+        try (Connection c = Infra.connect(pg); Statement s = c.createStatement()) {
             s.execute("ALTER SYSTEM SET shared_preload_libraries = 'pg_stat_statements'");
             s.execute("ALTER SYSTEM SET pg_stat_statements.track_planning = on");
         }
         pg.stop();
         pg.start();
-        try (Connection c = connect(pg); Statement s = c.createStatement()) {
+        try (Connection c = Infra.connect(pg); Statement s = c.createStatement()) {
             s.execute("CREATE EXTENSION IF NOT EXISTS pg_stat_statements");
         }
-    }
-
-    private static Connection connect(TestPostgres pg) throws SQLException {
-        return java.sql.DriverManager.getConnection(pg.jdbcUrl(TestPostgres.DEFAULT_DATABASE), pg.user(), pg.password());
     }
 
     /** Forgets the statement statistics gathered so far (pg_stat_statements must be loaded: {@link #enableStatements}). */

@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -106,7 +105,7 @@ public final class BillingScenario implements Scenario {
         long t0 = System.nanoTime();
         try (ServiceProcess service = ServiceProcess.start("affiliate-billing", app, target.resolve("apps/affiliate-billing"), Infra.serviceEnvironment(infra),
                 props, jvmArgs, serviceLog);
-                Connection db = DriverManager.getConnection(pg.jdbcUrl(TestPostgres.DEFAULT_DATABASE), pg.user(), pg.password())) {
+                Connection db = Infra.connect(pg)) {
             service.awaitReady(startTimeout);
             System.out.printf("affiliate-billing: pid %d at %s, ready in %d ms (log %s)%n", service.pid(), service.baseUri(), (System.nanoTime() - t0) / 1_000_000, serviceLog);
             report.detail("serviceLog", serviceLog.toString());

@@ -14,7 +14,6 @@ import java.security.KeyPairGenerator;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -151,7 +150,7 @@ public final class RegistryScenario implements Scenario {
             Connection[] conns = new Connection[clients];
             try {
                 for (int i = 0; i < clients; i++) {
-                    conns[i] = DriverManager.getConnection(pg.jdbcUrl(TestPostgres.DEFAULT_DATABASE), pg.user(), pg.password());
+                    conns[i] = Infra.connect(pg);
                 }
                 report.detail("postgres", scalar(conns[0], "SELECT version()"));
                 createScratchTable(conns[0]);

@@ -12,7 +12,6 @@ import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.SecureRandom;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -137,7 +136,7 @@ public final class SyncScenario implements Scenario {
         boolean expiryVacuum = o.bool("expiryVacuum", true);
         String httpExecutor = o.string("httpExecutor", "direct");
         boolean profile = o.bool("profile", false);
-        // loads pg_stat_statements and reports PostgreSQL's time per page and batch by statement (costs PostgreSQL a little)
+        // loads pg_stat_statements and reports PostgreSQL's time per read page by statement, on both sides (costs PostgreSQL a little)
         boolean pgStatements = o.bool("pgStatements", false);
         Path app = Path.of(o.string("app", o.rootDir().resolve("sync-buffer/target/quarkus-app").toString()));
         String serverJvmArgs = o.string("serverJvmArgs", "");
@@ -184,7 +183,7 @@ public final class SyncScenario implements Scenario {
             Connection[] conns = new Connection[clients];
             try {
                 for (int i = 0; i < clients; i++) {
-                    conns[i] = DriverManager.getConnection(pg.jdbcUrl(TestPostgres.DEFAULT_DATABASE), pg.user(), pg.password());
+                    conns[i] = Infra.connect(pg);
                 }
                 report.detail("postgres", scalar(conns[0], "SELECT version()"));
                 LocalDate today = LocalDate.now(ZoneOffset.UTC);
